@@ -1,0 +1,32 @@
+import { REASON_MESSAGE, REASON_STATUS, type SessionErrorReason } from './session-error-reason.js';
+
+export interface SessionErrorOptions {
+  /** Replaces the reason's default message; must not contain the token or key material. */
+  message?: string;
+  cause?: unknown;
+  /** Names of the claim validators that failed (`claims_failed`). */
+  failedValidators?: readonly string[];
+  /** The provider's OAuth error code (`refresh_failed`), e.g. `invalid_grant`. */
+  providerError?: string;
+}
+
+/** The one error type of this module: every refusal carries a stable `reason`. */
+export class SessionError extends Error {
+  override readonly name = 'SessionError';
+  readonly reason: SessionErrorReason;
+  readonly status: 401 | 403 | 503;
+  readonly failedValidators?: readonly string[];
+  readonly providerError?: string;
+
+  constructor(reason: SessionErrorReason, options: SessionErrorOptions = {}) {
+    super(options.message ?? REASON_MESSAGE[reason], options.cause === undefined ? undefined : { cause: options.cause });
+    this.reason = reason;
+    this.status = REASON_STATUS[reason];
+    if (options.failedValidators) this.failedValidators = Object.freeze([...options.failedValidators]);
+    if (options.providerError !== undefined) this.providerError = options.providerError;
+  }
+}
+
+export function isSessionError(error: unknown): error is SessionError {
+  return error instanceof SessionError;
+}

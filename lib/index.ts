@@ -1,0 +1,44 @@
+// Module and options
+export { SessionModule } from './session.module.js';
+export { SESSION_ASYNC_OPTIONS_TYPE, SESSION_MODULE_OPTIONS, SESSION_OPTIONS_TYPE } from './session-module.definition.js';
+export type { SessionModuleExtras, SessionModuleOptions } from './options/session-module-options.interface.js';
+export { SessionOptions } from './options/session-options.js';
+export { SESSION_OPTIONS } from './session.constants.js';
+
+// Guard and service
+export { SessionGuard } from './guard/session.guard.js';
+export { SessionService } from './service/session.service.js';
+
+// Route requirements
+export { Public } from './requirements/decorators/public.decorator.js';
+export { OptionalSession } from './requirements/decorators/optional-session.decorator.js';
+export { AnyPermission, AnyRole, Permissions, Roles } from './requirements/decorators/grants.decorator.js';
+export { RequireTenant } from './requirements/decorators/require-tenant.decorator.js';
+export { RequireClaims, SkipGlobalClaims } from './requirements/decorators/require-claims.decorator.js';
+export { authMethods, claimEquals, claimIncludes, maxAuthAge, mfa } from './requirements/claim-validators.js';
+export type { ClaimValidator, ClaimValidatorLike } from './requirements/claim-validator.interface.js';
+
+// Parameters
+export { CurrentSession } from './params/current-session.decorator.js';
+export { Tenant } from './params/tenant.decorator.js';
+export { getSession, getTenant } from './transport/request-session.js';
+
+// Sessions and claims
+export type { Session, TenantContext, TenantGrants } from './claims/session.interface.js';
+export type { ClaimsMapper, NormalizedClaims } from './claims/claims-mapper.interface.js';
+export { CLAIMS_PRESETS, type ClaimsPreset } from './claims/presets/index.js';
+
+// Token location
+export type { RequestCredentials, TokenExtractor } from './extraction/token-extractor.interface.js';
+export { bearerTokenExtractor } from './extraction/bearer-token.extractor.js';
+export { cookieTokenExtractor } from './extraction/cookie-token.extractor.js';
+
+// Keys
+export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, type SessionAlgorithm } from './keys/algorithms.js';
+export type { KeyResolver, VerificationKey } from './keys/key-resolver.interface.js';
+
+// Errors
+export { SessionError, isSessionError, type SessionErrorOptions } from './errors/session-error.js';
+export { REASON_STATUS, type SessionErrorReason } from './errors/session-error-reason.js';
+export { SessionConfigError } from './errors/session-config.error.js';
+export { toHttpAnswer, type SessionErrorBody } from './errors/http-answer.js';

@@ -1,0 +1,77 @@
+import type { JSONWebKeySet } from 'jose';
+import type { ClaimsMapper } from '../claims/claims-mapper.interface.js';
+import type { ClaimsPreset } from '../claims/presets/index.js';
+import type { TokenExtractor } from '../extraction/token-extractor.interface.js';
+import type { ClaimValidatorLike } from '../requirements/claim-validator.interface.js';
+
+/** What an application passes to `SessionModule.forRoot()` or returns from `forRootAsync`'s factory. */
+export interface SessionModuleOptions {
+  /** Expected `iss`, compared exactly. Required. */
+  issuer: string | string[];
+  /** Expected `aud` (any one of them); not checked when unset. */
+  audience?: string | string[];
+
+  // Key sources: at least one.
+  /** Remote JSON Web Key Set, cached and refetched on an unknown `kid` (with a cooldown). */
+  jwksUri?: string;
+  /** A JSON Web Key Set object. */
+  jwks?: JSONWebKeySet;
+  /** PEM SPKI public key(s). */
+  publicKey?: string | string[];
+  /** Read `jwks_uri` (and the provider's endpoints) from `<issuer>/.well-known/openid-configuration`. */
+  discovery?: boolean;
+  /** Shared HMAC secret (at least 32 bytes). Allows HS* and nothing else. */
+  secret?: string | Uint8Array;
+
+  /** Allowed `alg` values. Default: every asymmetric algorithm; with `secret`: HS256, HS384, HS512. */
+  algorithms?: string[];
+  /** Seconds of clock skew allowed on `exp`, `nbf` and `iat`. Default 5. */
+  clockTolerance?: number;
+  /** Seconds after `iat` when a token stops being accepted, whatever its `exp`. */
+  maxTokenAge?: number;
+  /** Expected `typ` header, e.g. `at+jwt`. */
+  tokenType?: string;
+  /** Claims that must be present besides `exp` and `sub`. */
+  requiredClaims?: string[];
+  /** Longest token accepted, in characters, checked before any parsing. Default 8192. */
+  maxTokenLength?: number;
+
+  /** Claim layout: a preset name (default `descope`) or a mapping function. */
+  claims?: ClaimsPreset | ClaimsMapper;
+
+  /** Cookie holding the session token; `false` to ignore cookies. Default `DS`. */
+  cookieName?: string | false;
+  /** Cookie holding the refresh token. Default `DSR`. */
+  refreshCookieName?: string;
+  /** Replaces the default token location (Bearer header, then cookie). */
+  extractToken?: TokenExtractor;
+
+  /** Route parameter naming the tenant; `false` to skip. Default `tenantId`. */
+  tenantParam?: string | false;
+  /** Header naming the tenant; `false` to skip. Default `x-tenant-id`. */
+  tenantHeader?: string | false;
+  /** Fall back to the `dct` claim. Default `true`. */
+  tenantFromClaim?: boolean;
+
+  /** Claim validators applied to every guarded route (drop them with `@SkipGlobalClaims()`). */
+  claimValidators?: ClaimValidatorLike[];
+  /** `realm` of the `WWW-Authenticate` challenge. */
+  realm?: string;
+
+  /** Milliseconds before a key or discovery request is abandoned. Default 5000. */
+  jwksTimeoutMs?: number;
+  /** Milliseconds between refetches on an unknown `kid`, and after a failed discovery. Default 30000. */
+  jwksCooldownMs?: number;
+  /** Milliseconds a fetched key set is used before it is refetched. Default 600000. */
+  jwksCacheMaxAgeMs?: number;
+  /** Largest JWKS or discovery response accepted, in bytes. Default 512 KiB. */
+  maxResponseBytes?: number;
+  /** Accept `http:` provider URLs off loopback. Default `false`. */
+  allowInsecureHttp?: boolean;
+}
+
+/** Options read when the module is defined (beside `useFactory` in `forRootAsync`). */
+export interface SessionModuleExtras {
+  /** Register `SessionGuard` as `APP_GUARD`. Default `true`. */
+  globalGuard?: boolean;
+}

@@ -1,0 +1,43 @@
+import type { Session, TenantContext } from '../claims/session.interface.js';
+import { SessionError } from '../errors/session-error.js';
+import { grantsAll, grantsAny } from './grant-matching.js';
+import type { RoutePolicy } from './route-policy.js';
+
+/**
+ * Checks a verified session against a route: tenant, then roles, then permissions, then claim
+ * validators. Grants come from the resolved tenant when there is one, else from the top level.
+ */
+export function checkPolicy(policy: RoutePolicy, session: Session, tenant: TenantContext | undefined): void {
+  if (policy.requireTenant && !tenant) throw new SessionError('tenant_required');
+
+  for (const kind of ['roles', 'permissions'] as const) {
+    for (const requirement of policy.grants) {
+      if (requirement.kind !== kind) continue;
+      const granted = tenant ? tenant[kind] : session[kind];
+      const met = requirement.match === 'all' ? grantsAll(granted, requirement.names) : grantsAny(granted, requirement.names);
+      if (!met) {
+        const scope = tenant ? ` in tenant "${tenant.id}"` : '';
+        const list = requirement.names.join(', ');
+        throw new SessionError(kind === 'roles' ? 'missing_roles' : 'missing_permissions', {
+          message: `Requires ${requirement.match === 'all' ? 'all' : 'one'} of the ${kind} [${list}]${scope}`,
+        });
+      }
+    }
+  }
+
+  if (policy.claimValidators.length) {
+    const failed = policy.claimValidators.filter((validator) => !passes(validator, session)).map((v) => v.name);
+    if (failed.length) {
+      throw new SessionError('claims_failed', { message: `Claim requirements not met: ${failed.join(', ')}`, failedValidators: failed });
+    }
+  }
+}
+
+/** A validator that throws has failed: a refusal, never a 500. */
+function passes(validator: { validate(session: Session): boolean }, session: Session): boolean {
+  try {
+    return validator.validate(session) === true;
+  } catch {
+    return false;
+  }
+}
