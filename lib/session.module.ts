@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { SessionGuard } from './guard/session.guard.js';
-import type { KeyResolver } from './keys/key-resolver.interface.js';
 import { createKeyResolver } from './keys/key-resolver.factory.js';
 import type { SessionModuleOptions } from './options/session-module-options.interface.js';
 import { SessionOptions } from './options/session-options.js';
 import { SessionService } from './service/session.service.js';
-import { KEY_RESOLVER, SESSION_OPTIONS } from './session.constants.js';
+import { SESSION_OPTIONS } from './session.constants.js';
 import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS } from './session-module.definition.js';
+import { IssuerVerifier } from './verification/issuer-verifier.js';
 import { TokenVerifier } from './verification/token-verifier.js';
 
 /**
@@ -21,14 +21,14 @@ import { TokenVerifier } from './verification/token-verifier.js';
       useFactory: (options: SessionModuleOptions) => new SessionOptions(options),
     },
     {
-      provide: KEY_RESOLVER,
-      inject: [SESSION_OPTIONS],
-      useFactory: (options: SessionOptions) => createKeyResolver(options),
-    },
-    {
       provide: TokenVerifier,
-      inject: [SESSION_OPTIONS, KEY_RESOLVER],
-      useFactory: (options: SessionOptions, keys: KeyResolver) => new TokenVerifier(options, keys),
+      inject: [SESSION_OPTIONS],
+      useFactory: async (options: SessionOptions) => {
+        const verifiers = await Promise.all(
+          options.issuerConfigs.map(async (issuer) => new IssuerVerifier(issuer, await createKeyResolver(issuer, options), options)),
+        );
+        return new TokenVerifier(options, verifiers);
+      },
     },
     SessionService,
     SessionGuard,

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createLocalJWKSet, createRemoteJWKSet, customFetch } from 'jose';
 import { SessionConfigError } from '../errors/session-config.error.js';
-import type { KeySource, SessionOptions } from '../options/session-options.js';
+import type { IssuerConfig, KeySource, SessionOptions } from '../options/session-options.js';
 import { ProviderDiscovery } from '../provider/discovery.js';
 import { limitedFetch } from '../provider/limited-fetch.js';
 import { CompositeKeyResolver } from './composite-key.resolver.js';
@@ -26,21 +26,21 @@ function remoteJwks(url: URL, options: SessionOptions): KeyResolver {
 }
 
 /** A PEM that no allowed algorithm accepts is a configuration error, not a silent `key_not_found`. */
-async function pemResolver(pems: readonly string[], options: SessionOptions): Promise<KeyResolver> {
+async function pemResolver(pems: readonly string[], algorithms: readonly string[]): Promise<KeyResolver> {
   for (const pem of pems) {
     const single = new PemKeyResolver([pem]);
-    const usable = await Promise.all(options.algorithms.map((alg) => single.keysFor(alg)));
+    const usable = await Promise.all(algorithms.map((alg) => single.keysFor(alg)));
     if (!usable.some((keys) => keys.length > 0)) {
-      throw new SessionConfigError('publicKey', `holds a key that none of the allowed algorithms (${options.algorithms.join(', ')}) can use`);
+      throw new SessionConfigError('publicKey', `holds a key that none of the allowed algorithms (${algorithms.join(', ')}) can use`);
     }
   }
   return new PemKeyResolver(pems);
 }
 
-async function resolverFor(source: KeySource, options: SessionOptions): Promise<KeyResolver> {
+async function resolverFor(source: KeySource, issuer: IssuerConfig, options: SessionOptions): Promise<KeyResolver> {
   switch (source.kind) {
     case 'publicKey':
-      return pemResolver(source.pems, options);
+      return pemResolver(source.pems, issuer.algorithms);
     case 'jwks':
       return new JwksKeyResolver(createLocalJWKSet(source.jwks) as JoseKeySet);
     case 'jwksUri':
@@ -54,8 +54,8 @@ async function resolverFor(source: KeySource, options: SessionOptions): Promise<
   }
 }
 
-/** One resolver for all configured key sources. */
-export async function createKeyResolver(options: SessionOptions): Promise<KeyResolver> {
-  const resolvers = await Promise.all(options.keySources.map((source) => resolverFor(source, options)));
+/** One resolver for all of an issuer's key sources. */
+export async function createKeyResolver(issuer: IssuerConfig, options: SessionOptions): Promise<KeyResolver> {
+  const resolvers = await Promise.all(issuer.keySources.map((source) => resolverFor(source, issuer, options)));
   return resolvers.length === 1 ? resolvers[0]! : new CompositeKeyResolver(resolvers);
 }

@@ -4,9 +4,9 @@ import type { ClaimsPreset } from '../claims/presets/index.js';
 import type { TokenExtractor } from '../extraction/token-extractor.interface.js';
 import type { ClaimValidatorLike } from '../requirements/claim-validator.interface.js';
 
-/** What an application passes to `SessionModule.forRoot()` or returns from `forRootAsync`'s factory. */
-export interface SessionModuleOptions {
-  /** Expected `iss`, compared exactly. Required. */
+/** One trusted issuer: who signs, with which keys, in which claim layout. */
+export interface IssuerOptions {
+  /** Expected `iss`, compared exactly. */
   issuer: string | string[];
   /** Expected `aud` (any one of them); not checked when unset. */
   audience?: string | string[];
@@ -23,8 +23,21 @@ export interface SessionModuleOptions {
   /** Shared HMAC secret (at least 32 bytes). Allows HS* and nothing else. */
   secret?: string | Uint8Array;
 
-  /** Allowed `alg` values. Default: every asymmetric algorithm; with `secret`: HS256, HS384, HS512. */
+  /** Allowed `alg` values. Default: every asymmetric algorithm; with `secret`: HS256, HS384 and HS512. */
   algorithms?: string[];
+  /** Claim layout: a preset name (default `descope`) or a mapping function. */
+  claims?: ClaimsPreset | ClaimsMapper;
+}
+
+/** What an application passes to `SessionModule.forRoot()` or returns from `forRootAsync`'s factory. */
+export interface SessionModuleOptions extends Partial<IssuerOptions> {
+  /**
+   * More trusted issuers, each with its own keys and claims. The token's unverified `iss` only
+   * picks the entry; the token is then verified with that entry's keys and issuer alone. The
+   * top-level `issuer` (with its key sources) is the first entry when set.
+   */
+  issuers?: IssuerOptions[];
+
   /** Seconds of clock skew allowed on `exp`, `nbf` and `iat`. Default 5. */
   clockTolerance?: number;
   /** Seconds after `iat` when a token stops being accepted, whatever its `exp`. */
@@ -35,9 +48,6 @@ export interface SessionModuleOptions {
   requiredClaims?: string[];
   /** Longest token accepted, in characters, checked before any parsing. Default 8192. */
   maxTokenLength?: number;
-
-  /** Claim layout: a preset name (default `descope`) or a mapping function. */
-  claims?: ClaimsPreset | ClaimsMapper;
 
   /** Cookie holding the session token; `false` to ignore cookies. Default `DS`. */
   cookieName?: string | false;

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JWTPayload } from 'jose';
+import type { ClaimsMapper } from '../claims/claims-mapper.interface.js';
 import { tenantGrants } from '../claims/safe-values.js';
 import { createSession } from '../claims/session-factory.js';
 import type { Session } from '../claims/session.interface.js';
@@ -31,8 +32,8 @@ export class SessionService {
 
   /** Verifies the token offline and builds its `Session`; throws `SessionError`. */
   async validateSession(token: string): Promise<Session> {
-    const payload = await this.verifier.verify(token);
-    return this.toSession(payload, token);
+    const { payload, mapClaims } = await this.verifier.verify(token);
+    return this.toSession(payload, token, mapClaims);
   }
 
   validateRoles(session: Session, roles: readonly string[]): boolean {
@@ -72,9 +73,9 @@ export class SessionService {
   }
 
   /** A custom claims mapper that throws on a strange (but validly signed) payload refuses the token. */
-  protected toSession(payload: JWTPayload, token: string): Session {
+  protected toSession(payload: JWTPayload, token: string, mapClaims: ClaimsMapper): Session {
     try {
-      return createSession(payload, token, this.options.mapClaims);
+      return createSession(payload, token, mapClaims);
     } catch (error) {
       this.logger.warn(`The claims mapper failed: ${error instanceof Error ? error.message : String(error)}`);
       throw new SessionError('claim_invalid', { cause: error });

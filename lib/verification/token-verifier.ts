@@ -1,8 +1,8 @@
-import { errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import { decodeJwt, type JWTPayload } from 'jose';
+import type { ClaimsMapper } from '../claims/claims-mapper.interface.js';
 import { SessionError } from '../errors/session-error.js';
-import type { KeyResolver, VerificationKey } from '../keys/key-resolver.interface.js';
 import type { SessionOptions } from '../options/session-options.js';
-import { reasonForJoseError } from './jose-error-reason.js';
+import type { IssuerVerifier } from './issuer-verifier.js';
 
 /** Three base64url segments; the signature may be empty only so that `alg: none` is named as such. */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -12,64 +12,47 @@ function hasImpossibleSegment(token: string): boolean {
   return token.split('.').some((segment) => segment.length % 4 === 1);
 }
 
+export interface VerifiedToken {
+  readonly payload: JWTPayload;
+  /** The claim layout of the issuer that signed it. */
+  readonly mapClaims: ClaimsMapper;
+}
+
 /**
- * Verifies a compact JWS offline: length and shape first, then jose (allow-list, `crit`,
- * signature, `typ`, `exp`, `nbf`, `iss`, `aud`, `maxTokenAge`), then what jose leaves to us.
+ * Verifies a compact JWS offline: length and shape before any parsing, then the issuer's own
+ * verifier. With several issuers, the unverified `iss` only picks which one; an unknown `iss`
+ * is refused before any key is fetched.
  */
 export class TokenVerifier {
-  private readonly joseOptions: JWTVerifyOptions;
+  private readonly byIssuer = new Map<string, IssuerVerifier>();
 
   constructor(
     private readonly options: SessionOptions,
-    private readonly keys: KeyResolver,
+    readonly verifiers: readonly IssuerVerifier[],
   ) {
-    this.joseOptions = Object.freeze({
-      algorithms: [...options.algorithms],
-      issuer: [...options.issuers],
-      ...(options.audience && { audience: [...options.audience] }),
-      clockTolerance: options.clockTolerance,
-      ...(options.maxTokenAge !== undefined && { maxTokenAge: options.maxTokenAge }),
-      ...(options.tokenType !== undefined && { typ: options.tokenType }),
-      requiredClaims: [...options.requiredClaims],
-    });
+    for (const verifier of verifiers) for (const iss of verifier.config.issuers) this.byIssuer.set(iss, verifier);
   }
 
-  async verify(token: string): Promise<JWTPayload> {
+  async verify(token: string): Promise<VerifiedToken> {
     if (typeof token !== 'string' || token.length > this.options.maxTokenLength) {
       throw new SessionError('token_malformed', { message: 'The session token is missing or too long' });
     }
     if (!COMPACT_JWS.test(token) || hasImpossibleSegment(token)) throw new SessionError('token_malformed');
-    const payload = await this.verifyWithCandidates(token);
-    this.checkWhatJoseLeaves(payload);
-    return payload;
+    const verifier = this.verifierFor(token);
+    return { payload: await verifier.verify(token), mapClaims: verifier.config.mapClaims };
   }
 
-  /** When several keys match (no `kid`, or a shared one), each is tried before giving up. */
-  private async verifyWithCandidates(token: string): Promise<JWTPayload> {
-    let candidates: readonly VerificationKey[] | undefined;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const { payload } = await jwtVerify(
-          token,
-          async (header) => (candidates ??= await this.keys.resolve(header))[attempt]!,
-          this.joseOptions,
-        );
-        return payload;
-      } catch (error) {
-        if (error instanceof SessionError) throw error;
-        const another = error instanceof errors.JWSSignatureVerificationFailed && candidates && attempt + 1 < candidates.length;
-        if (!another) throw new SessionError(reasonForJoseError(error), { cause: error });
-      }
+  /** One issuer: jose checks `iss` itself, no extra parse. Several: route on the unverified `iss`. */
+  private verifierFor(token: string): IssuerVerifier {
+    if (this.verifiers.length === 1) return this.verifiers[0]!;
+    let iss: unknown;
+    try {
+      iss = decodeJwt(token).iss;
+    } catch (error) {
+      throw new SessionError('token_malformed', { cause: error });
     }
-  }
-
-  private checkWhatJoseLeaves(payload: JWTPayload): void {
-    if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
-      throw new SessionError('claim_invalid', { message: 'The session token has no subject' });
-    }
-    // jose checks `iat` against the clock only with maxTokenAge; a token from the future is never fine.
-    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + this.options.clockTolerance) {
-      throw new SessionError('claim_invalid', { message: 'The session token was issued in the future' });
-    }
+    const verifier = typeof iss === 'string' ? this.byIssuer.get(iss) : undefined;
+    if (!verifier) throw new SessionError('issuer_mismatch');
+    return verifier;
   }
 }
