@@ -1,0 +1,39 @@
+import { SessionConfigError } from '../errors/session-config.error.js';
+import type { SessionCacheLimits } from './verified-session-cache.js';
+
+/** The `sessionCache` option: `false` turns the cache off; omitted fields take the defaults. */
+export interface SessionCacheOptions {
+  /** Most sessions kept; the least recently used goes first. Default 10,000. */
+  maxEntries?: number;
+  /** Longest an entry is used, in milliseconds, even when its token lives longer. Default 60,000. */
+  maxAgeMs?: number;
+}
+
+export const DEFAULT_SESSION_CACHE: SessionCacheLimits = Object.freeze({ maxEntries: 10_000, maxAgeMs: 60_000 });
+
+const FIELDS: ReadonlySet<string> = new Set<keyof SessionCacheOptions>(['maxEntries', 'maxAgeMs']);
+
+function positiveInteger(option: string, value: unknown, fallback: number, unit: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new SessionConfigError(option, `must be a positive integer${unit}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Checks `sessionCache` once, at start-up: `false` (off), `true` or omitted (defaults), or the limits. */
+export function readSessionCacheOption(value: unknown): SessionCacheLimits | false {
+  if (value === false) return false;
+  if (value === undefined || value === true) return DEFAULT_SESSION_CACHE;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SessionConfigError('sessionCache', 'must be false or an object { maxEntries?, maxAgeMs? }');
+  }
+  for (const key of Object.keys(value)) {
+    if (!FIELDS.has(key)) throw new SessionConfigError(`sessionCache.${key}`, 'is not an option of sessionCache (known: maxEntries, maxAgeMs)');
+  }
+  const input = value as SessionCacheOptions;
+  return Object.freeze({
+    maxEntries: positiveInteger('sessionCache.maxEntries', input.maxEntries, DEFAULT_SESSION_CACHE.maxEntries, ''),
+    maxAgeMs: positiveInteger('sessionCache.maxAgeMs', input.maxAgeMs, DEFAULT_SESSION_CACHE.maxAgeMs, ' of milliseconds'),
+  });
+}

@@ -1,0 +1,113 @@
+import { descopeClaims } from '../../../lib/claims/presets/descope.preset.js';
+import { createSession } from '../../../lib/claims/session-factory.js';
+import type { Session } from '../../../lib/claims/session.interface.js';
+import { sessionValidUntil } from '../../../lib/cache/session-validity.js';
+import { VerifiedSessionCache } from '../../../lib/cache/verified-session-cache.js';
+
+const START = Date.UTC(2030, 0, 1);
+
+/** A clock the test moves by hand. */
+class ManualClock {
+  constructor(public time = START) {}
+  readonly now = () => this.time;
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+function session(sub: string, expSeconds: number, iatSeconds = START / 1000): Session {
+  return createSession({ iss: 'P2', sub, iat: iatSeconds, exp: expSeconds }, `token-of-${sub}`, descopeClaims);
+}
+
+const anHourLater = START / 1000 + 3600;
+
+describe('VerifiedSessionCache', () => {
+  it('gives back the session stored for the exact token, and nothing for another token', () => {
+    const cache = new VerifiedSessionCache({ maxEntries: 10, maxAgeMs: 60_000 }, new ManualClock().now);
+    const alice = session('alice', anHourLater);
+    cache.set('token-a', alice, alice.expiresAt.getTime());
+    expect(cache.get('token-a')).toBe(alice);
+    expect(cache.get('token-a ')).toBeUndefined();
+    expect(cache.get('token-b')).toBeUndefined();
+  });
+
+  it('holds at most maxEntries and drops the least recently used first', () => {
+    const cache = new VerifiedSessionCache({ maxEntries: 3, maxAgeMs: 60_000 }, new ManualClock().now);
+    for (const name of ['a', 'b', 'c']) cache.set(name, session(name, anHourLater), Number.MAX_SAFE_INTEGER);
+    // Reading `a` makes `b` the least recently used.
+    expect(cache.get('a')?.userId).toBe('a');
+    cache.set('d', session('d', anHourLater), Number.MAX_SAFE_INTEGER);
+    expect(cache.size).toBe(3);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')?.userId).toBe('a');
+    expect(cache.get('c')?.userId).toBe('c');
+    expect(cache.get('d')?.userId).toBe('d');
+    // Now `a` is the oldest use.
+    cache.set('e', session('e', anHourLater), Number.MAX_SAFE_INTEGER);
+    expect(cache.get('a')).toBeUndefined();
+  });
+
+  it('storing a token again refreshes it instead of growing the cache', () => {
+    const cache = new VerifiedSessionCache({ maxEntries: 2, maxAgeMs: 60_000 }, new ManualClock().now);
+    cache.set('a', session('a', anHourLater), Number.MAX_SAFE_INTEGER);
+    cache.set('b', session('b', anHourLater), Number.MAX_SAFE_INTEGER);
+    cache.set('a', session('a', anHourLater), Number.MAX_SAFE_INTEGER);
+    expect(cache.size).toBe(2);
+    cache.set('c', session('c', anHourLater), Number.MAX_SAFE_INTEGER);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')?.userId).toBe('a');
+  });
+
+  it('never serves an entry past its token validity', () => {
+    const clock = new ManualClock();
+    const cache = new VerifiedSessionCache({ maxEntries: 10, maxAgeMs: 600_000 }, clock.now);
+    const shortLived = session('short', START / 1000 + 30);
+    cache.set('short', shortLived, sessionValidUntil(shortLived, undefined));
+    clock.advance(29_999);
+    expect(cache.get('short')).toBe(shortLived);
+    clock.advance(1);
+    expect(cache.get('short')).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('never serves an entry older than maxAgeMs, even for a long-lived token', () => {
+    const clock = new ManualClock();
+    const cache = new VerifiedSessionCache({ maxEntries: 10, maxAgeMs: 5_000 }, clock.now);
+    const longLived = session('long', anHourLater);
+    cache.set('long', longLived, sessionValidUntil(longLived, undefined));
+    clock.advance(4_999);
+    expect(cache.get('long')).toBe(longLived);
+    clock.advance(1);
+    expect(cache.get('long')).toBeUndefined();
+  });
+
+  it('a hit does not extend an entry\'s life', () => {
+    const clock = new ManualClock();
+    const cache = new VerifiedSessionCache({ maxEntries: 10, maxAgeMs: 5_000 }, clock.now);
+    cache.set('t', session('t', anHourLater), Number.MAX_SAFE_INTEGER);
+    for (let i = 0; i < 4; i++) {
+      clock.advance(1_000);
+      expect(cache.get('t')).toBeDefined();
+    }
+    clock.advance(1_000);
+    expect(cache.get('t')).toBeUndefined();
+  });
+
+  it('does not store what is already past its validity, nor a validity that is not a number', () => {
+    const clock = new ManualClock();
+    const cache = new VerifiedSessionCache({ maxEntries: 10, maxAgeMs: 60_000 }, clock.now);
+    cache.set('expired', session('expired', START / 1000 - 1), START - 1_000);
+    cache.set('now', session('now', START / 1000), START);
+    cache.set('nan', session('nan', anHourLater), Number.NaN);
+    expect(cache.size).toBe(0);
+  });
+});
+
+describe('sessionValidUntil', () => {
+  it('is the token expiry, or iat + maxTokenAge when that comes first', () => {
+    const s = session('u', START / 1000 + 3600, START / 1000);
+    expect(sessionValidUntil(s, undefined)).toBe(START + 3_600_000);
+    expect(sessionValidUntil(s, 60)).toBe(START + 60_000);
+    expect(sessionValidUntil(s, 7200)).toBe(START + 3_600_000);
+  });
+});
