@@ -1,4 +1,5 @@
 import type { JSONWebKeySet } from 'jose';
+import type { SessionCacheOptions } from '../cache/session-cache-options.js';
 import type { ClaimsMapper } from '../claims/claims-mapper.interface.js';
 import type { ClaimsPreset } from '../claims/presets/index.js';
 import type { TokenExtractor } from '../extraction/token-extractor.interface.js';
@@ -48,6 +49,12 @@ export interface SessionModuleOptions extends Partial<IssuerOptions> {
   requiredClaims?: string[];
   /** Longest token accepted, in characters, checked before any parsing. Default 8192. */
   maxTokenLength?: number;
+  /**
+   * Verified sessions kept by token, so a token seen again skips the signature check (claims,
+   * tenant, roles and revocation are still checked on every request). Default on, 10,000
+   * entries, 60 s at most and never past the token's expiry; `false` turns it off.
+   */
+  sessionCache?: boolean | SessionCacheOptions;
 
   /** Cookie holding the session token; `false` to ignore cookies. Default `DS`. */
   cookieName?: string | false;

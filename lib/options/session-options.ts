@@ -1,3 +1,5 @@
+import { readSessionCacheOption } from '../cache/session-cache-options.js';
+import type { SessionCacheLimits } from '../cache/verified-session-cache.js';
 import { SessionConfigError } from '../errors/session-config.error.js';
 import { bearerTokenExtractor } from '../extraction/bearer-token.extractor.js';
 import { cookieTokenExtractor } from '../extraction/cookie-token.extractor.js';
@@ -22,7 +24,7 @@ export type { IssuerConfig, KeySource } from './issuer-config.js';
 
 /** Options of the module itself, beside the per-issuer ones. Add new options here. */
 const MODULE_OPTION_KEYS: ReadonlySet<string> = new Set<keyof SessionModuleOptions>([
-  'issuers', 'clockTolerance', 'maxTokenAge', 'tokenType', 'requiredClaims', 'maxTokenLength', 'cookieName',
+  'issuers', 'clockTolerance', 'maxTokenAge', 'tokenType', 'requiredClaims', 'maxTokenLength', 'sessionCache', 'cookieName',
   'refreshCookieName', 'extractToken', 'tenantParam', 'tenantHeader', 'tenantFromClaim', 'claimValidators', 'realm',
   'jwksTimeoutMs', 'jwksCooldownMs', 'jwksCacheMaxAgeMs', 'maxResponseBytes', 'allowInsecureHttp',
 ]);
@@ -43,6 +45,8 @@ export class SessionOptions {
   /** Always includes `exp` and `sub`. */
   readonly requiredClaims: readonly string[];
   readonly maxTokenLength: number;
+  /** `false` when the verified-session cache is off. */
+  readonly sessionCache: SessionCacheLimits | false;
   readonly extractors: readonly TokenExtractor[];
   readonly refreshCookieName: string;
   readonly tenantResolution: TenantResolution;
@@ -71,6 +75,7 @@ export class SessionOptions {
     const required = input.requiredClaims === undefined ? [] : nonEmptyStrings('requiredClaims', input.requiredClaims);
     this.requiredClaims = Object.freeze([...new Set(['exp', 'sub', ...required])]);
     this.maxTokenLength = numberOption('maxTokenLength', input.maxTokenLength, 8192, positiveInteger, 'a positive integer');
+    this.sessionCache = readSessionCacheOption(input.sessionCache);
 
     this.extractors = Object.freeze(this.readExtractors(input));
     this.refreshCookieName = nonEmptyString('refreshCookieName', input.refreshCookieName ?? 'DSR');
