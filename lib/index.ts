@@ -3,6 +3,7 @@ export { SessionModule } from './session.module.js';
 export { SESSION_ASYNC_OPTIONS_TYPE, SESSION_MODULE_OPTIONS, SESSION_OPTIONS_TYPE } from './session-module.definition.js';
 export type { IssuerOptions, SessionModuleExtras, SessionModuleOptions } from './options/session-module-options.interface.js';
 export { SessionOptions, type IssuerConfig, type KeySource } from './options/session-options.js';
+export type { SessionCacheOptions } from './cache/session-cache-options.js';
 export { SESSION_OPTIONS } from './session.constants.js';
 
 // Guard and service

@@ -24,7 +24,8 @@ export class VerifiedSessionCache {
 
   constructor(
     private readonly limits: SessionCacheLimits,
-    private readonly now: () => number = Date.now,
+    /** Read at each call (not captured), so a test's fake clock applies. */
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   get size(): number {

@@ -4,6 +4,8 @@ import type { ClaimsMapper } from '../claims/claims-mapper.interface.js';
 import { tenantGrants } from '../claims/safe-values.js';
 import { createSession } from '../claims/session-factory.js';
 import type { Session } from '../claims/session.interface.js';
+import { sessionValidUntil } from '../cache/session-validity.js';
+import { VerifiedSessionCache } from '../cache/verified-session-cache.js';
 import { SessionError } from '../errors/session-error.js';
 import type { SessionOptions } from '../options/session-options.js';
 import { grantsAll, matchedGrants } from '../requirements/grant-matching.js';
@@ -24,16 +26,43 @@ function names(list: readonly string[]): readonly string[] {
 @Injectable()
 export class SessionService {
   private readonly logger = new Logger(SessionService.name);
+  /** Sessions already verified, by token; `undefined` when `sessionCache: false`. */
+  private readonly verified?: VerifiedSessionCache;
 
   constructor(
     @Inject(SESSION_OPTIONS) protected readonly options: SessionOptions,
     protected readonly verifier: TokenVerifier,
-  ) {}
+  ) {
+    if (options.sessionCache !== false) this.verified = new VerifiedSessionCache(options.sessionCache);
+  }
 
-  /** Verifies the token offline and builds its `Session`; throws `SessionError`. */
+  /**
+   * Verifies the token offline and builds its `Session`; throws `SessionError`. A token already
+   * verified (and still within its validity) is taken from the cache; revocation is checked
+   * either way.
+   */
   async validateSession(token: string): Promise<Session> {
+    const session = this.verified?.get(token) ?? (await this.verifyAndRemember(token));
+    const revocation = this.checkRevocation(session);
+    if (revocation !== undefined) await revocation;
+    return session;
+  }
+
+  /**
+   * Runs on every validation, cache hit or not: throws `SessionError('token_revoked')` for a
+   * session revoked since its token was issued. Nothing is revoked until a revocation store
+   * is configured; the session-lifecycle work fills this in.
+   */
+  protected checkRevocation(_session: Session): void | Promise<void> {
+    return undefined;
+  }
+
+  /** Full verification; only a session that passes it is cached. */
+  private async verifyAndRemember(token: string): Promise<Session> {
     const { payload, mapClaims } = await this.verifier.verify(token);
-    return this.toSession(payload, token, mapClaims);
+    const session = this.toSession(payload, token, mapClaims);
+    this.verified?.set(token, session, sessionValidUntil(session, this.options.maxTokenAge));
+    return session;
   }
 
   validateRoles(session: Session, roles: readonly string[]): boolean {
