@@ -1,0 +1,37 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { SessionModule } from '../lib/index.js';
+import { AccountController } from './account/account.controller.js';
+import { AdminController } from './admin/admin.controller.js';
+import { BillingController } from './billing/billing.controller.js';
+import type { SampleConfig } from './config/sample-config.js';
+import { DevIssuer } from './dev-issuer/dev-issuer.js';
+import { DevIssuerModule } from './dev-issuer/dev-issuer.module.js';
+import { HealthController } from './health/health.controller.js';
+import { ProjectsController } from './projects/projects.controller.js';
+import { ProjectsService } from './projects/projects.service.js';
+import { devIssuerSessionOptions, providerSessionOptions } from './session-options.js';
+
+/**
+ * The sample application. An application of your own imports `SessionModule` from
+ * 'nestjs-jwt-session'; the sample imports the library's source so that it runs from a clone.
+ */
+@Module({})
+export class AppModule {
+  static forConfig(config: SampleConfig): DynamicModule {
+    const session =
+      config.mode === 'dev-issuer'
+        ? // The dev issuer's keys exist only once its provider has run: hence forRootAsync.
+          SessionModule.forRootAsync({
+            imports: [DevIssuerModule],
+            inject: [DevIssuer],
+            useFactory: devIssuerSessionOptions,
+          })
+        : SessionModule.forRoot(providerSessionOptions(config));
+    return {
+      module: AppModule,
+      imports: [session, ...(config.mode === 'dev-issuer' ? [DevIssuerModule] : [])],
+      controllers: [HealthController, AccountController, ProjectsController, BillingController, AdminController],
+      providers: [ProjectsService],
+    };
+  }
+}

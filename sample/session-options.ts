@@ -1,0 +1,27 @@
+import type { SessionModuleOptions } from '../lib/index.js';
+import { notSuspended } from './claim-rules.js';
+import type { ProviderConfig } from './config/sample-config.js';
+import { DEV_AUDIENCE, DEV_ISSUER, type DevIssuer } from './dev-issuer/dev-issuer.js';
+
+/** What both modes share: the sample's own rule on every route. */
+const shared = { claimValidators: [notSuspended] } satisfies Partial<SessionModuleOptions>;
+
+/**
+ * Dev-issuer mode hands the module the key set itself (`jwks`) rather than a `jwksUri` pointing
+ * at the app's own `/.well-known/jwks.json`: the module resolves its keys while the app boots,
+ * before it listens, and the port may not be known in advance (PORT=0). The JWKS route serves the
+ * same set to other services and tools.
+ */
+export function devIssuerSessionOptions(issuer: DevIssuer): SessionModuleOptions {
+  return { ...shared, issuer: DEV_ISSUER, audience: DEV_AUDIENCE, jwks: issuer.jwks };
+}
+
+export function providerSessionOptions(config: ProviderConfig): SessionModuleOptions {
+  return {
+    ...shared,
+    issuer: config.issuer,
+    ...(config.audience && { audience: config.audience }),
+    ...(config.jwksUri && { jwksUri: config.jwksUri }),
+    ...(config.discovery && { discovery: true }),
+  };
+}
