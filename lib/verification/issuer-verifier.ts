@@ -1,4 +1,4 @@
-import { errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import { compactVerify, errors, jwtVerify, type CompactJWSHeaderParameters, type CompactVerifyResult, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import { SessionError } from '../errors/session-error.js';
 import type { KeyResolver, VerificationKey } from '../keys/key-resolver.interface.js';
 import type { IssuerConfig, SessionOptions } from '../options/session-options.js';
@@ -30,22 +30,28 @@ export class IssuerVerifier {
   }
 
   async verify(token: string): Promise<JWTPayload> {
-    const payload = await this.verifyWithCandidates(token);
+    const { payload } = await this.withCandidates((getKey) => jwtVerify(token, getKey, this.joseOptions));
     this.checkWhatJoseLeaves(payload);
     return payload;
   }
 
+  /**
+   * The signature alone, by the same keys and allow-list as `verify` (jose's `compactVerify`):
+   * for payloads that are not JWT claims, such as the Wycheproof JWS vectors. No claim is read.
+   */
+  async verifySignature(token: string): Promise<CompactVerifyResult> {
+    const result = await this.withCandidates((getKey) => compactVerify(token, getKey, { algorithms: this.joseOptions.algorithms! }));
+    // jose understands `b64: false` (RFC 7797); a session token never uses it, as `verify` enforces.
+    if (result.protectedHeader.b64 === false) throw new SessionError('token_malformed', { message: 'Unencoded payloads are not accepted' });
+    return result;
+  }
+
   /** When several keys match (no `kid`, or a shared one), each is tried before giving up. */
-  private async verifyWithCandidates(token: string): Promise<JWTPayload> {
+  private async withCandidates<T>(verifyWith: (getKey: (header: CompactJWSHeaderParameters) => Promise<VerificationKey>) => Promise<T>): Promise<T> {
     let candidates: readonly VerificationKey[] | undefined;
     for (let attempt = 0; ; attempt++) {
       try {
-        const { payload } = await jwtVerify(
-          token,
-          async (header) => (candidates ??= await this.keys.resolve(header))[attempt]!,
-          this.joseOptions,
-        );
-        return payload;
+        return await verifyWith(async (header) => (candidates ??= await this.keys.resolve(header))[attempt]!);
       } catch (error) {
         if (error instanceof SessionError) throw error;
         const another = error instanceof errors.JWSSignatureVerificationFailed && candidates && attempt + 1 < candidates.length;

@@ -1,4 +1,4 @@
-import { decodeJwt, type JWTPayload } from 'jose';
+import { decodeJwt, type CompactVerifyResult, type JWTPayload } from 'jose';
 import type { ClaimsMapper } from '../claims/claims-mapper.interface.js';
 import { SessionError } from '../errors/session-error.js';
 import type { SessionOptions } from '../options/session-options.js';
@@ -34,12 +34,22 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<VerifiedToken> {
+    const verifier = this.admit(token);
+    return { payload: await verifier.verify(token), mapClaims: verifier.config.mapClaims };
+  }
+
+  /** The guard's path without the claims step: length, shape, issuer, keys and signature. */
+  async verifySignature(token: string): Promise<CompactVerifyResult> {
+    return this.admit(token).verifySignature(token);
+  }
+
+  /** Length and shape before any parsing; then the issuer whose keys must have signed it. */
+  private admit(token: string): IssuerVerifier {
     if (typeof token !== 'string' || token.length > this.options.maxTokenLength) {
       throw new SessionError('token_malformed', { message: 'The session token is missing or too long' });
     }
     if (!COMPACT_JWS.test(token) || hasImpossibleSegment(token)) throw new SessionError('token_malformed');
-    const verifier = this.verifierFor(token);
-    return { payload: await verifier.verify(token), mapClaims: verifier.config.mapClaims };
+    return this.verifierFor(token);
   }
 
   /** One issuer: jose checks `iss` itself, no extra parse. Several: route on the unverified `iss`. */
