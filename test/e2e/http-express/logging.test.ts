@@ -30,7 +30,7 @@ describe('rejection logging (Express)', () => {
   afterAll(() => app.close());
 
   it('logs each refusal at debug level with its reason, never at error or warn, never with the token', async () => {
-    const sign = async (claims: object, signer = key, expiresIn = 300) => {
+    const sign = async (claims: Record<string, unknown>, signer = key, expiresIn = 300) => {
       const token = await signSession(claims, { key: signer, expiresIn });
       tokens.push(token);
       return token;
