@@ -4,6 +4,17 @@ import type { KeyResolver, VerificationKey } from '../keys/key-resolver.interfac
 import type { IssuerConfig, SessionOptions } from '../options/session-options.js';
 import { reasonForJoseError } from './jose-error-reason.js';
 
+/** RFC 7518 section 3.2: an HMAC key at least as long as the hash output; jose does not check it. */
+const HMAC_MIN_BYTES: Readonly<Record<string, number>> = Object.freeze({ HS256: 32, HS384: 48, HS512: 64 });
+
+function strongEnough(alg: string | undefined, key: VerificationKey): VerificationKey {
+  const min = alg !== undefined && Object.hasOwn(HMAC_MIN_BYTES, alg) ? HMAC_MIN_BYTES[alg]! : 0;
+  if (key instanceof Uint8Array && key.byteLength < min) {
+    throw new SessionError('key_not_found', { message: `The configured secret is too short for ${alg}` });
+  }
+  return key;
+}
+
 /**
  * Verifies tokens of one issuer with jose: allow-list, `crit`, signature, `typ`, `exp`, `nbf`,
  * `iss`, `aud`, `maxTokenAge`; then what jose leaves to us.
@@ -51,7 +62,7 @@ export class IssuerVerifier {
     let candidates: readonly VerificationKey[] | undefined;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await verifyWith(async (header) => (candidates ??= await this.keys.resolve(header))[attempt]!);
+        return await verifyWith(async (header) => strongEnough(header.alg, (candidates ??= await this.keys.resolve(header))[attempt]!));
       } catch (error) {
         if (error instanceof SessionError) throw error;
         const another = error instanceof errors.JWSSignatureVerificationFailed && candidates && attempt + 1 < candidates.length;

@@ -7,9 +7,22 @@ import type { IssuerVerifier } from './issuer-verifier.js';
 /** Three base64url segments; the signature may be empty only so that `alg: none` is named as such. */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
-/** A base64url segment can never be 1 character past a multiple of 4. */
-function hasImpossibleSegment(token: string): boolean {
-  return token.split('.').some((segment) => segment.length % 4 === 1);
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Each bytes value has one base64url spelling (RFC 4648 section 3.5): a segment is never one
+ * character past a multiple of 4, and the bits its last character carries beyond the final byte
+ * are zero. Lenient decoders accept other spellings, so two different tokens would carry the same
+ * bytes; only the canonical one is accepted.
+ */
+function hasNonCanonicalSegment(token: string): boolean {
+  return token.split('.').some((segment) => {
+    const extra = segment.length % 4;
+    if (extra === 0) return false;
+    if (extra === 1) return true;
+    const unusedBits = extra === 2 ? 0b1111 : 0b11;
+    return (BASE64URL.indexOf(segment[segment.length - 1]!) & unusedBits) !== 0;
+  });
 }
 
 export interface VerifiedToken {
@@ -48,7 +61,7 @@ export class TokenVerifier {
     if (typeof token !== 'string' || token.length > this.options.maxTokenLength) {
       throw new SessionError('token_malformed', { message: 'The session token is missing or too long' });
     }
-    if (!COMPACT_JWS.test(token) || hasImpossibleSegment(token)) throw new SessionError('token_malformed');
+    if (!COMPACT_JWS.test(token) || hasNonCanonicalSegment(token)) throw new SessionError('token_malformed');
     return this.verifierFor(token);
   }
 
