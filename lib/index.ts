@@ -27,7 +27,17 @@ export { getSession, getTenant } from './transport/request-session.js';
 // Sessions and claims
 export type { Session, TenantContext, TenantGrants } from './claims/session.interface.js';
 export type { ClaimsMapper, NormalizedClaims } from './claims/claims-mapper.interface.js';
-export { CLAIMS_PRESETS, type ClaimsPreset } from './claims/presets/index.js';
+export {
+  CLAIMS_PRESETS,
+  auth0Claims,
+  descopeClaims,
+  keycloakClaims,
+  oidcClaims,
+  supertokensClaims,
+  type Auth0ClaimsOptions,
+  type ClaimsPreset,
+  type KeycloakClaimsOptions,
+} from './claims/presets/index.js';
 
 // Token location
 export type { RequestCredentials, TokenExtractor } from './extraction/token-extractor.interface.js';
@@ -37,6 +47,10 @@ export { cookieTokenExtractor } from './extraction/cookie-token.extractor.js';
 // Keys
 export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, type SessionAlgorithm } from './keys/algorithms.js';
 export type { KeyResolver, VerificationKey } from './keys/key-resolver.interface.js';
+
+// Identity providers
+export { ProviderDirectory } from './provider/provider-directory.js';
+export type { ProviderMetadata } from './provider/discovery.js';
 
 // Errors
 export { SessionError, isSessionError, type SessionErrorOptions } from './errors/session-error.js';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SessionGuard } from './guard/session.guard.js';
 import { createKeyResolver } from './keys/key-resolver.factory.js';
+import { ProviderDirectory } from './provider/provider-directory.js';
 import type { SessionModuleOptions } from './options/session-module-options.interface.js';
 import { SessionOptions } from './options/session-options.js';
 import { SessionService } from './service/session.service.js';
@@ -21,11 +22,16 @@ import { TokenVerifier } from './verification/token-verifier.js';
       useFactory: (options: SessionModuleOptions) => new SessionOptions(options),
     },
     {
-      provide: TokenVerifier,
+      provide: ProviderDirectory,
       inject: [SESSION_OPTIONS],
-      useFactory: async (options: SessionOptions) => {
+      useFactory: (options: SessionOptions) => new ProviderDirectory(options),
+    },
+    {
+      provide: TokenVerifier,
+      inject: [SESSION_OPTIONS, ProviderDirectory],
+      useFactory: async (options: SessionOptions, directory: ProviderDirectory) => {
         const verifiers = await Promise.all(
-          options.issuerConfigs.map(async (issuer) => new IssuerVerifier(issuer, await createKeyResolver(issuer, options), options)),
+          options.issuerConfigs.map(async (issuer) => new IssuerVerifier(issuer, await createKeyResolver(issuer, options, directory), options)),
         );
         return new TokenVerifier(options, verifiers);
       },
@@ -33,6 +39,6 @@ import { TokenVerifier } from './verification/token-verifier.js';
     SessionService,
     SessionGuard,
   ],
-  exports: [SESSION_OPTIONS, SessionService, SessionGuard],
+  exports: [SESSION_OPTIONS, SessionService, SessionGuard, ProviderDirectory],
 })
 export class SessionModule extends ConfigurableSessionModule {}

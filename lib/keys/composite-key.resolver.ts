@@ -18,4 +18,8 @@ export class CompositeKeyResolver implements KeyResolver {
     );
     throw unavailable?.status === 'rejected' ? unavailable.reason : new SessionError('key_not_found');
   }
+
+  async prefetch(): Promise<void> {
+    await Promise.all(this.resolvers.map((resolver) => resolver.prefetch?.()));
+  }
 }

@@ -1,29 +1,19 @@
 import { Logger } from '@nestjs/common';
-import { createLocalJWKSet, createRemoteJWKSet, customFetch } from 'jose';
+import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { SessionConfigError } from '../errors/session-config.error.js';
 import type { IssuerConfig, KeySource, SessionOptions } from '../options/session-options.js';
-import { ProviderDiscovery } from '../provider/discovery.js';
-import { limitedFetch } from '../provider/limited-fetch.js';
+import { ProviderDirectory } from '../provider/provider-directory.js';
 import { CompositeKeyResolver } from './composite-key.resolver.js';
 import { DiscoveredJwksResolver } from './discovered-jwks.resolver.js';
 import { JwksKeyResolver, type JoseKeySet } from './jwks-key.resolver.js';
 import type { KeyResolver } from './key-resolver.interface.js';
-import { OutageLog } from './outage-log.js';
+import { usableKeySet } from './key-usability.js';
+import { OutageLog, type KeyLogger } from './outage-log.js';
 import { PemKeyResolver } from './pem-key.resolver.js';
+import { RemoteKeySet } from './remote-key-set.js';
 import { SecretKeyResolver } from './secret-key.resolver.js';
 
-const logger = new Logger('SessionKeys');
-
-/** jose's remote JWKS: cached, one fetch in flight, refetched on an unknown `kid` after the cooldown. */
-function remoteJwks(url: URL, options: SessionOptions): KeyResolver {
-  const keySet = createRemoteJWKSet(url, {
-    timeoutDuration: options.fetchLimits.timeoutMs,
-    cooldownDuration: options.jwksCooldownMs,
-    cacheMaxAge: options.jwksCacheMaxAgeMs,
-    [customFetch]: limitedFetch(options.fetchLimits),
-  });
-  return new JwksKeyResolver(keySet as JoseKeySet, new OutageLog(logger, url.href));
-}
+const defaultLogger = new Logger('SessionKeys');
 
 /** A PEM that no allowed algorithm accepts is a configuration error, not a silent `key_not_found`. */
 async function pemResolver(pems: readonly string[], algorithms: readonly string[]): Promise<KeyResolver> {
@@ -37,25 +27,67 @@ async function pemResolver(pems: readonly string[], algorithms: readonly string[
   return new PemKeyResolver(pems);
 }
 
-async function resolverFor(source: KeySource, issuer: IssuerConfig, options: SessionOptions): Promise<KeyResolver> {
+/** A configured key set gets the same screening as a fetched one; one with no usable key cannot start. */
+function localJwksResolver(jwks: JSONWebKeySet, issuer: IssuerConfig, logger: KeyLogger): KeyResolver {
+  const usable = usableKeySet(jwks, issuer.algorithms, (key, reason) => logger.warn(`Skipping ${key} of the jwks option: it ${reason}`));
+  if (!usable.keys.length) throw new SessionConfigError('jwks', 'holds no key usable for signature verification with the allowed algorithms');
+  return new JwksKeyResolver(createLocalJWKSet(usable) as JoseKeySet);
+}
+
+function resolverFor(source: KeySource, issuer: IssuerConfig, options: SessionOptions, directory: ProviderDirectory, logger: KeyLogger): Promise<KeyResolver> | KeyResolver {
+  const remote = (url: URL) =>
+    new RemoteKeySet(
+      url,
+      {
+        fetchLimits: options.fetchLimits,
+        cooldownMs: options.jwksCooldownMs,
+        cacheMaxAgeMs: options.jwksCacheMaxAgeMs,
+        maxStaleMs: options.jwksMaxStaleMs,
+        algorithms: issuer.algorithms,
+      },
+      logger,
+    );
   switch (source.kind) {
     case 'publicKey':
       return pemResolver(source.pems, issuer.algorithms);
     case 'jwks':
-      return new JwksKeyResolver(createLocalJWKSet(source.jwks) as JoseKeySet);
+      return localJwksResolver(source.jwks, issuer, logger);
     case 'jwksUri':
-      return remoteJwks(source.url, options);
-    case 'discovery': {
-      const discovery = new ProviderDiscovery(source.issuer, options.fetchLimits, options.jwksCooldownMs, options.allowInsecureHttp);
-      return new DiscoveredJwksResolver(discovery, (url) => remoteJwks(url, options), new OutageLog(logger, `discovery of ${source.issuer}`));
-    }
+      return remote(source.url);
+    case 'discovery':
+      return new DiscoveredJwksResolver(directory.discovery(source.issuer), remote, new OutageLog(logger, `discovery of ${source.issuer}`));
     case 'secret':
       return new SecretKeyResolver(source.secret);
   }
 }
 
-/** One resolver for all of an issuer's key sources. */
-export async function createKeyResolver(issuer: IssuerConfig, options: SessionOptions): Promise<KeyResolver> {
-  const resolvers = await Promise.all(issuer.keySources.map((source) => resolverFor(source, issuer, options)));
-  return resolvers.length === 1 ? resolvers[0]! : new CompositeKeyResolver(resolvers);
+/**
+ * `prefetchKeys`: warm the remote keys now. A failure stops start-up only with `'required'`;
+ * otherwise the source has already warned once and the keys are fetched on first use.
+ */
+async function prefetch(resolver: KeyResolver, issuer: IssuerConfig, options: SessionOptions): Promise<void> {
+  if (options.prefetchKeys === false || !resolver.prefetch) return;
+  try {
+    await resolver.prefetch();
+  } catch (error) {
+    if (options.prefetchKeys !== 'required') return;
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new SessionConfigError('prefetchKeys', `is 'required', but the keys of issuer ${issuer.issuers.join(', ')} could not be fetched: ${detail}`);
+  }
+}
+
+/**
+ * One resolver for all of an issuer's key sources. `directory` shares discovery documents
+ * with the rest of the module; `logger` receives key warnings (Nest's `SessionKeys` logger by default).
+ */
+export async function createKeyResolver(
+  issuer: IssuerConfig,
+  options: SessionOptions,
+  directory: ProviderDirectory = new ProviderDirectory(options),
+  logger: KeyLogger = defaultLogger,
+): Promise<KeyResolver> {
+  const resolvers = await Promise.all(issuer.keySources.map((source) => resolverFor(source, issuer, options, directory, logger)));
+  const resolver = resolvers.length === 1 ? resolvers[0]! : new CompositeKeyResolver(resolvers);
+  await prefetch(resolver, issuer, options);
+  return resolver;
 }

@@ -9,4 +9,6 @@ export type VerificationKey = CryptoKey | KeyObject | JWK | Uint8Array;
  */
 export interface KeyResolver {
   resolve(header: JWSHeaderParameters): Promise<readonly VerificationKey[]>;
+  /** Fetches remote keys ahead of the first token (`prefetchKeys`); rejects when none could be had. */
+  prefetch?(): Promise<void>;
 }

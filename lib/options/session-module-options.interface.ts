@@ -81,8 +81,19 @@ export interface SessionModuleOptions extends Partial<IssuerOptions> {
   jwksCooldownMs?: number;
   /** Milliseconds a fetched key set is used before it is refetched. Default 600000. */
   jwksCacheMaxAgeMs?: number;
+  /**
+   * While a JWKS endpoint fails, how long after their fetch the last good keys keep verifying
+   * tokens (stale-if-error), in milliseconds. Default 86400000 (24 hours); 0 serves fresh keys only.
+   */
+  jwksMaxStaleMs?: number;
   /** Largest JWKS or discovery response accepted, in bytes. Default 512 KiB. */
   maxResponseBytes?: number;
+  /**
+   * Fetch remote keys (and discovery documents) at start-up instead of on the first token.
+   * `true`: a failure is logged and the app starts anyway (keys are fetched on first use);
+   * `'required'`: a failure stops start-up. Default `false`.
+   */
+  prefetchKeys?: boolean | 'required';
   /** Accept `http:` provider URLs off loopback. Default `false`. */
   allowInsecureHttp?: boolean;
 }

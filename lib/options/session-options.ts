@@ -27,6 +27,7 @@ const MODULE_OPTION_KEYS: ReadonlySet<string> = new Set<keyof SessionModuleOptio
   'issuers', 'clockTolerance', 'maxTokenAge', 'tokenType', 'requiredClaims', 'maxTokenLength', 'sessionCache', 'cookieName',
   'refreshCookieName', 'extractToken', 'tenantParam', 'tenantHeader', 'tenantFromClaim', 'claimValidators', 'realm',
   'jwksTimeoutMs', 'jwksCooldownMs', 'jwksCacheMaxAgeMs', 'maxResponseBytes', 'allowInsecureHttp',
+  'jwksMaxStaleMs', 'prefetchKeys',
 ]);
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([...ISSUER_OPTION_KEYS, ...MODULE_OPTION_KEYS]);
@@ -55,6 +56,9 @@ export class SessionOptions {
   readonly fetchLimits: FetchLimits;
   readonly jwksCooldownMs: number;
   readonly jwksCacheMaxAgeMs: number;
+  /** How long the last good keys serve while their endpoint fails (stale-if-error). */
+  readonly jwksMaxStaleMs: number;
+  readonly prefetchKeys: boolean | 'required';
   readonly allowInsecureHttp: boolean;
 
   constructor(input: SessionModuleOptions) {
@@ -94,6 +98,11 @@ export class SessionOptions {
     });
     this.jwksCooldownMs = numberOption('jwksCooldownMs', input.jwksCooldownMs, 30_000, nonNegativeInteger, 'an integer of milliseconds >= 0');
     this.jwksCacheMaxAgeMs = numberOption('jwksCacheMaxAgeMs', input.jwksCacheMaxAgeMs, 600_000, positiveInteger, 'a positive integer of milliseconds');
+    this.jwksMaxStaleMs = numberOption('jwksMaxStaleMs', input.jwksMaxStaleMs, 86_400_000, nonNegativeInteger, 'an integer of milliseconds >= 0');
+    if (input.prefetchKeys !== undefined && typeof input.prefetchKeys !== 'boolean' && input.prefetchKeys !== 'required') {
+      throw new SessionConfigError('prefetchKeys', `must be true, false or 'required', got ${JSON.stringify(input.prefetchKeys)}`);
+    }
+    this.prefetchKeys = input.prefetchKeys ?? false;
   }
 
   /** The top level is one issuer when `issuer` is set; `issuers` adds more. An `iss` may belong to one only. */

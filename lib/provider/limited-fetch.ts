@@ -44,10 +44,3 @@ export function limitedFetch(limits: FetchLimits): typeof fetch {
     return new Response(bodyless ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 }
-
-/** GETs a JSON document within the limits; a non-200 answer is an error. */
-export async function fetchJson(url: string, limits: FetchLimits): Promise<unknown> {
-  const response = await limitedFetch(limits)(url, { headers: { accept: 'application/json' } });
-  if (response.status !== 200) throw new Error(`expected 200 from ${url}, got ${response.status}`);
-  return response.json();
-}

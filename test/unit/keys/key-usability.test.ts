@@ -1,0 +1,55 @@
+import { generateKeyPairSync } from 'node:crypto';
+import type { JWK } from 'jose';
+import { ASYMMETRIC_ALGORITHMS } from '../../../lib/index.js';
+import { describeKey, unusableReason, usableKeySet } from '../../../lib/keys/key-usability.js';
+import { makeKey } from '../../support/keys.js';
+
+function rsaJwk(modulusLength: number): JWK {
+  const { publicKey } = generateKeyPairSync('rsa', { modulusLength });
+  return { ...(publicKey.export({ format: 'jwk' }) as JWK), kid: `rsa-${modulusLength}`, alg: 'RS256' };
+}
+
+describe('which published keys may verify a token', () => {
+  const allowed = ASYMMETRIC_ALGORITHMS;
+  let es256: JWK;
+  beforeAll(async () => {
+    es256 = (await makeKey('ES256', 'ec')).publicJwk;
+  });
+
+  it('accepts signature keys for allowed algorithms, with or without use/alg', () => {
+    expect(unusableReason(es256, allowed)).toBeUndefined();
+    const { use: _use, alg: _alg, ...bare } = es256;
+    expect(unusableReason(bare, allowed)).toBeUndefined();
+    expect(unusableReason({ ...es256, key_ops: ['verify'] }, allowed)).toBeUndefined();
+    expect(unusableReason(rsaJwk(2048), allowed)).toBeUndefined();
+  });
+
+  it.each([
+    ['an encryption key', () => ({ ...es256, use: 'enc' }), /use "enc"/],
+    ['a symmetric key', () => ({ kty: 'oct', k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA', kid: 'hmac' }), /symmetric/],
+    ['a private key', () => ({ ...es256, d: 'AAAA' }), /private key material/],
+    ['a key for another operation', () => ({ ...es256, key_ops: ['encrypt'] }), /key_ops/],
+    ['an algorithm outside the allow-list', () => ({ ...es256, alg: 'HS256' }), /algorithm "HS256"/],
+    ['an RSA key under 2048 bits', () => rsaJwk(1024), /RSA key of 1024 bits/],
+    ['not an object', () => 'a string', /not a JSON object/],
+  ])('refuses %s', (_name, jwk, reason) => {
+    expect(unusableReason(jwk(), allowed)).toMatch(reason);
+  });
+
+  it('refuses a key whose alg the issuer does not allow, though the module would', () => {
+    expect(unusableReason(es256, ['RS256'])).toMatch(/outside the allowed RS256/);
+  });
+
+  it('keeps the usable keys of a set and reports each skipped one', () => {
+    const skipped: string[] = [];
+    const weak = rsaJwk(1024);
+    const set = usableKeySet({ keys: [es256, { ...es256, kid: 'enc', use: 'enc' }, weak] }, allowed, (key, reason) => skipped.push(`${key}: ${reason}`));
+    expect(set.keys).toEqual([es256]);
+    expect(skipped).toEqual([expect.stringMatching(/^kid "enc": is for use "enc"/), expect.stringMatching(/^kid "rsa-1024": is an RSA key of 1024 bits/)]);
+  });
+
+  it('names a skipped key by kid or position, never by its material', () => {
+    expect(describeKey({ kty: 'oct', k: 'c2VjcmV0' }, 3)).toBe('key #3 (oct)');
+    expect(describeKey({ kid: 'x'.repeat(500) }, 0)).toHaveLength(64 + 6);
+  });
+});
