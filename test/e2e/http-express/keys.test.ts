@@ -217,7 +217,8 @@ describe('key sources over HTTP (Express)', () => {
   });
 
   describe('secret (HMAC)', () => {
-    const secret = 'a-shared-secret-of-at-least-32-bytes!!';
+    // 64 bytes: long enough for HS512 too (RFC 7518 section 3.2: a key at least the hash size).
+    const secret = 'a-shared-secret-of-sixty-four-bytes-for-hs256-hs384-and-hs512!!!';
     const signHs = (alg: string, key: string | Uint8Array = secret) =>
       new SignJWT(standardClaims({ sub: nextSub() })).setProtectedHeader({ alg, typ: 'JWT' }).sign(typeof key === 'string' ? new TextEncoder().encode(key) : key);
     let app: TestApp;
