@@ -43,6 +43,11 @@ export interface SessionModuleOptions extends Partial<IssuerOptions> {
   clockTolerance?: number;
   /** Seconds after `iat` when a token stops being accepted, whatever its `exp`. */
   maxTokenAge?: number;
+  /**
+   * Longest lifetime (`exp - iat`) accepted, in seconds: a token issued to live longer is refused
+   * (`claim_invalid`), and so is one without `iat`. Unset by default (not checked).
+   */
+  maxTokenLifetime?: number;
   /** Expected `typ` header, e.g. `at+jwt`. */
   tokenType?: string;
   /** Claims that must be present besides `exp` and `sub`. */

@@ -24,7 +24,7 @@ export type { IssuerConfig, KeySource } from './issuer-config.js';
 
 /** Options of the module itself, beside the per-issuer ones. Add new options here. */
 const MODULE_OPTION_KEYS: ReadonlySet<string> = new Set<keyof SessionModuleOptions>([
-  'issuers', 'clockTolerance', 'maxTokenAge', 'tokenType', 'requiredClaims', 'maxTokenLength', 'sessionCache', 'cookieName',
+  'issuers', 'clockTolerance', 'maxTokenAge', 'maxTokenLifetime', 'tokenType', 'requiredClaims', 'maxTokenLength', 'sessionCache', 'cookieName',
   'refreshCookieName', 'extractToken', 'tenantParam', 'tenantHeader', 'tenantFromClaim', 'claimValidators', 'realm',
   'jwksTimeoutMs', 'jwksCooldownMs', 'jwksCacheMaxAgeMs', 'maxResponseBytes', 'allowInsecureHttp',
   'jwksMaxStaleMs', 'prefetchKeys',
@@ -42,6 +42,8 @@ export class SessionOptions {
   readonly issuerConfigs: readonly IssuerConfig[];
   readonly clockTolerance: number;
   readonly maxTokenAge?: number;
+  /** Longest `exp - iat` accepted, in seconds; unset: not checked. */
+  readonly maxTokenLifetime?: number;
   readonly tokenType?: string;
   /** Always includes `exp` and `sub`. */
   readonly requiredClaims: readonly string[];
@@ -74,6 +76,9 @@ export class SessionOptions {
     this.clockTolerance = numberOption('clockTolerance', input.clockTolerance, 5, nonNegative, 'a number of seconds >= 0');
     if (input.maxTokenAge !== undefined) {
       this.maxTokenAge = numberOption('maxTokenAge', input.maxTokenAge, 0, (n) => n > 0, 'a number of seconds > 0');
+    }
+    if (input.maxTokenLifetime !== undefined) {
+      this.maxTokenLifetime = numberOption('maxTokenLifetime', input.maxTokenLifetime, 0, (n) => n > 0, 'a number of seconds > 0');
     }
     if (input.tokenType !== undefined) this.tokenType = nonEmptyString('tokenType', input.tokenType);
     const required = input.requiredClaims === undefined ? [] : nonEmptyStrings('requiredClaims', input.requiredClaims);

@@ -15,6 +15,13 @@ function strongEnough(alg: string | undefined, key: VerificationKey): Verificati
   return key;
 }
 
+/** Seconds since the epoch of the latest `Date` (year 275760): any later NumericDate means nothing. */
+const LATEST_NUMERIC_DATE = 8.64e12;
+
+function isNumericDate(value: unknown): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= LATEST_NUMERIC_DATE;
+}
+
 /**
  * Verifies tokens of one issuer with jose: allow-list, `crit`, signature, `typ`, `exp`, `nbf`,
  * `iss`, `aud`, `maxTokenAge`; then what jose leaves to us.
@@ -22,6 +29,7 @@ function strongEnough(alg: string | undefined, key: VerificationKey): Verificati
 export class IssuerVerifier {
   private readonly joseOptions: JWTVerifyOptions;
   private readonly clockTolerance: number;
+  private readonly maxTokenLifetime?: number;
 
   constructor(
     readonly config: IssuerConfig,
@@ -29,6 +37,7 @@ export class IssuerVerifier {
     options: SessionOptions,
   ) {
     this.clockTolerance = options.clockTolerance;
+    this.maxTokenLifetime = options.maxTokenLifetime;
     this.joseOptions = Object.freeze({
       algorithms: [...config.algorithms],
       issuer: [...config.issuers],
@@ -75,9 +84,21 @@ export class IssuerVerifier {
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
       throw new SessionError('claim_invalid', { message: 'The session token has no subject' });
     }
+    // jose checks that these are numbers, but Infinity (`1e400` in JSON), 1e308 or -5 pass as such.
+    for (const claim of ['exp', 'nbf', 'iat'] as const) {
+      if (payload[claim] !== undefined && !isNumericDate(payload[claim])) {
+        throw new SessionError('claim_invalid', { message: `The session token's ${claim} is not a date` });
+      }
+    }
     // jose compares `iat` with the clock only under maxTokenAge; a token from the future is never fine.
     if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + this.clockTolerance) {
       throw new SessionError('claim_invalid', { message: 'The session token was issued in the future' });
+    }
+    if (this.maxTokenLifetime !== undefined) {
+      if (typeof payload.iat !== 'number') throw new SessionError('claim_invalid', { message: 'The session token has no iat to bound its lifetime' });
+      if ((payload.exp as number) - payload.iat > this.maxTokenLifetime) {
+        throw new SessionError('claim_invalid', { message: 'The session token was issued to live longer than allowed' });
+      }
     }
   }
 }
