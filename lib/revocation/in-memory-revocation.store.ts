@@ -1,0 +1,81 @@
+import { Logger } from '@nestjs/common';
+import { RevocationLedger } from './revocation-ledger.js';
+import type { RevocationStore, RevocationSubject } from './revocation-store.interface.js';
+import { SessionDataMap } from './session-data-map.js';
+
+export interface InMemoryRevocationStoreOptions {
+  /** Most revocation records kept (sessions and users together). Default 100,000. */
+  maxEntries?: number;
+  /** Most session-data entries kept. Default 10,000. */
+  maxDataEntries?: number;
+  /** The clock, in epoch milliseconds (tests). */
+  now?: () => number;
+}
+
+function limit(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`InMemoryRevocationStore: ${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+/**
+ * The default store: revocations and session data in this process only. Records expire; memory
+ * is bounded, and when the bound is reached the record closest to its expiry is dropped (with a
+ * warning: raise `maxEntries`, or use `RedisRevocationStore` for several instances).
+ */
+export class InMemoryRevocationStore implements RevocationStore {
+  private readonly logger = new Logger(InMemoryRevocationStore.name);
+  private readonly ledger: RevocationLedger;
+  private readonly data: SessionDataMap;
+  private readonly maxEntries: number;
+  private warnedFull = false;
+
+  constructor(options: InMemoryRevocationStoreOptions = {}) {
+    const now = options.now ?? (() => Date.now());
+    this.maxEntries = limit('maxEntries', options.maxEntries, 100_000);
+    this.ledger = new RevocationLedger(now);
+    this.data = new SessionDataMap(limit('maxDataEntries', options.maxDataEntries, 10_000), now);
+  }
+
+  /** Revocation records currently held. */
+  get size(): number {
+    return this.ledger.size;
+  }
+
+  async revokeSession(sessionId: string, until: number): Promise<void> {
+    this.ledger.addSession(sessionId, until);
+    this.bound();
+  }
+
+  async revokeUserSessions(userId: string, cutoff: number, until: number): Promise<void> {
+    this.ledger.addUser(userId, cutoff, until);
+    this.bound();
+  }
+
+  isRevoked(subject: RevocationSubject): boolean {
+    return this.ledger.isRevoked(subject);
+  }
+
+  async getData(sessionId: string): Promise<string | undefined> {
+    return this.data.get(sessionId);
+  }
+
+  async setData(sessionId: string, json: string, until: number): Promise<void> {
+    this.data.set(sessionId, json, until);
+  }
+
+  async deleteData(sessionId: string): Promise<void> {
+    this.data.delete(sessionId);
+  }
+
+  private bound(): void {
+    if (this.ledger.size <= this.maxEntries) return;
+    this.ledger.sweep();
+    while (this.ledger.size > this.maxEntries && this.ledger.evictSoonestExpiring()) {
+      if (!this.warnedFull) {
+        this.warnedFull = true;
+        this.logger.warn(`Holding ${this.maxEntries} revocations: dropping those closest to expiry. Raise maxEntries or use RedisRevocationStore`);
+      }
+    }
+  }
+}

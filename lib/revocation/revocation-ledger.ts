@@ -1,0 +1,107 @@
+import type { RevocationSubject } from './revocation-store.interface.js';
+
+/** A `logoutAll`: sessions of the user that began at or before `cutoff` (epoch s), refused until `until` (epoch ms). */
+export interface UserCutoff {
+  readonly cutoff: number;
+  readonly until: number;
+}
+
+/** Expired entries are swept at most this often, on writes (reads drop what they find expired). */
+const SWEEP_INTERVAL_MS = 30_000;
+
+/**
+ * Revocations held in this process: revoked session ids and per-user cutoffs, each until its
+ * expiry. Merging keeps the stronger record (the later expiry, the later cutoff), so records
+ * can be applied in any order and any number of times. The in-memory store keeps its state
+ * here; the Redis store keeps its local mirror here.
+ */
+export class RevocationLedger {
+  private readonly sessions = new Map<string, number>();
+  private readonly users = new Map<string, UserCutoff>();
+  private lastSweep: number;
+
+  constructor(private readonly now: () => number = () => Date.now()) {
+    this.lastSweep = now();
+  }
+
+  get size(): number {
+    return this.sessions.size + this.users.size;
+  }
+
+  /** Returns `true` when the record strengthened what was known. */
+  addSession(sessionId: string, until: number): boolean {
+    this.maybeSweep();
+    if (!(until > this.now())) return false;
+    const known = this.sessions.get(sessionId);
+    if (known !== undefined && known >= until) return false;
+    this.sessions.set(sessionId, until);
+    return true;
+  }
+
+  /** Returns `true` when the record strengthened what was known. */
+  addUser(userId: string, cutoff: number, until: number): boolean {
+    this.maybeSweep();
+    if (!(until > this.now()) || !Number.isFinite(cutoff)) return false;
+    const known = this.users.get(userId);
+    if (known !== undefined && known.cutoff >= cutoff && known.until >= until) return false;
+    this.users.set(userId, {
+      cutoff: Math.max(cutoff, known?.cutoff ?? cutoff),
+      until: Math.max(until, known?.until ?? until),
+    });
+    return true;
+  }
+
+  isRevoked(subject: RevocationSubject): boolean {
+    const now = this.now();
+    if (subject.sessionId !== undefined) {
+      const until = this.sessions.get(subject.sessionId);
+      if (until !== undefined) {
+        if (until > now) return true;
+        this.sessions.delete(subject.sessionId);
+      }
+    }
+    const user = this.users.get(subject.userId);
+    if (user !== undefined) {
+      if (user.until <= now) this.users.delete(subject.userId);
+      // A session that cannot show when it began is older than any cutoff.
+      else if (subject.startedAt === undefined || subject.startedAt <= user.cutoff) return true;
+    }
+    return false;
+  }
+
+  sessionRecords(): IterableIterator<[string, number]> {
+    return this.sessions.entries();
+  }
+
+  userRecords(): IterableIterator<[string, UserCutoff]> {
+    return this.users.entries();
+  }
+
+  /** Drops expired records now. */
+  sweep(): void {
+    const now = this.now();
+    this.lastSweep = now;
+    for (const [id, until] of this.sessions) if (until <= now) this.sessions.delete(id);
+    for (const [id, user] of this.users) if (user.until <= now) this.users.delete(id);
+  }
+
+  /** Drops the record closest to its expiry (the least harm when memory must be bounded). */
+  evictSoonestExpiring(): boolean {
+    let victim: { kind: 'session' | 'user'; id: string; until: number } | undefined;
+    for (const [id, until] of this.sessions) if (!victim || until < victim.until) victim = { kind: 'session', id, until };
+    for (const [id, user] of this.users) if (!victim || user.until < victim.until) victim = { kind: 'user', id, until: user.until };
+    if (!victim) return false;
+    if (victim.kind === 'session') this.sessions.delete(victim.id);
+    else this.users.delete(victim.id);
+    return true;
+  }
+
+  clear(): void {
+    this.sessions.clear();
+    this.users.clear();
+  }
+
+  private maybeSweep(): void {
+    if (this.now() - this.lastSweep >= SWEEP_INTERVAL_MS) this.sweep();
+  }
+}
