@@ -1,0 +1,276 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import type Provider from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+
+type OidcProviderModule = typeof import('oidc-provider');
+
+/**
+ * oidc-provider announces its development defaults (in-memory adapter, development login pages,
+ * a Node version it does not list) on the console: right for a real deployment, noise here.
+ * Only its own notices are dropped, and only while it loads or is constructed.
+ */
+async function withoutProviderNotices<T>(work: () => T | Promise<T>): Promise<T> {
+  const { warn, info } = console;
+  const filter = (write: (...args: unknown[]) => void) => (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('oidc-provider ')) return;
+    write(...args);
+  };
+  console.warn = filter(warn);
+  console.info = filter(info);
+  try {
+    return await work();
+  } finally {
+    console.warn = warn;
+    console.info = info;
+  }
+}
+
+let providerModule: Promise<OidcProviderModule> | undefined;
+
+/** The API the provider issues JWT access tokens for (RFC 8707 resource indicator, the `aud`). */
+export const RESOURCE = 'https://api.example.test';
+export const RESOURCE_SCOPES = 'orders:read orders:write';
+
+export const CLIENT = Object.freeze({
+  id: 'orders-service',
+  secret: 'orders-service-secret-that-is-long-enough-0123456789',
+  redirectUri: 'http://127.0.0.1/callback',
+});
+
+export interface SigningKey {
+  kid: string;
+  /** The private JWK the provider signs with. */
+  privateJwk: JWK;
+}
+
+export async function makeSigningKey(kid: string, alg = 'ES256'): Promise<SigningKey> {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true });
+  return { kid, privateJwk: { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' } };
+}
+
+export interface OidcProviderOptions {
+  /** Signing keys, the first one signs. Default: one fresh ES256 key. */
+  keys?: SigningKey[];
+  /** Claims added to every access token (RFC 9068 leaves room for `roles`, for instance). */
+  extraTokenClaims?: Record<string, unknown>;
+  /** Access token lifetime, in seconds. Default 300. */
+  accessTokenTTL?: number;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  scope?: string;
+  refresh_token?: string;
+  id_token?: string;
+}
+
+/**
+ * A real `oidc-provider` (certified OpenID Provider) on 127.0.0.1, issuing JWT access tokens
+ * (RFC 9068, `typ: at+jwt`) for `RESOURCE` through its resource indicators feature.
+ * Enabled: client_credentials, authorization_code and refresh_token grants, revocation and
+ * introspection. Counts the requests it gets per path, can rotate its keys while running (a new
+ * Provider behind the same listener), be stopped, and be started again on the same port.
+ */
+export class OidcProviderServer {
+  /** Requests received, by path (`/.well-known/openid-configuration`, `/jwks`, `/token` ...). */
+  readonly hits = new Map<string, number>();
+  private server?: Server;
+  private provider?: Provider;
+  private port = 0;
+  private keys: SigningKey[] = [];
+
+  constructor(private readonly options: OidcProviderOptions = {}) {}
+
+  get issuer(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get jwksUri(): string {
+    return `${this.issuer}/jwks`;
+  }
+
+  get tokenEndpoint(): string {
+    return `${this.issuer}/token`;
+  }
+
+  /** The keys it publishes, the signing one first. */
+  get signingKeys(): readonly SigningKey[] {
+    return this.keys;
+  }
+
+  /** The kid the provider signs new tokens with. */
+  get signingKid(): string {
+    return this.keys[0]!.kid;
+  }
+
+  hitsOf(path: string): number {
+    return this.hits.get(path) ?? 0;
+  }
+
+  /** Starts listening (on a free port the first time, on the same port after `stop()`). */
+  async start(keys?: SigningKey[]): Promise<this> {
+    if (keys) this.keys = keys;
+    else if (!this.keys.length) this.keys = this.options.keys ?? [await makeSigningKey('initial')];
+    this.server = createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+    this.provider = await this.createProvider();
+    return this;
+  }
+
+  /** Replaces the key set while running: the first key signs from now on. */
+  async rotate(keys: SigningKey[]): Promise<void> {
+    this.keys = keys;
+    this.provider = await this.createProvider();
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** A token from the token endpoint, over HTTP, as a backend client would get it. */
+  async clientCredentialsToken(scope = RESOURCE_SCOPES): Promise<TokenResponse> {
+    return this.tokenRequest(new URLSearchParams({ grant_type: 'client_credentials', scope, resource: RESOURCE }));
+  }
+
+  /**
+   * Tokens for a user through the authorization code flow with PKCE, driven over HTTP like a
+   * browser through the provider's development login and consent pages. With `offline_access`
+   * (the default scope asks for it) the answer holds a refresh token.
+   */
+  async authorizationCodeTokens(accountId = 'user-1', scope = `openid offline_access ${RESOURCE_SCOPES}`): Promise<TokenResponse> {
+    const cookies = new Map<string, string>();
+    const verifier = randomBytes(32).toString('base64url');
+    let url = new URL(`${this.issuer}/auth`);
+    url.search = new URLSearchParams({
+      client_id: CLIENT.id,
+      response_type: 'code',
+      redirect_uri: CLIENT.redirectUri,
+      scope,
+      prompt: 'consent',
+      resource: RESOURCE,
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+    }).toString();
+    let init: RequestInit = {};
+    for (let step = 0; step < 12; step++) {
+      const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+      const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie } });
+      for (const line of response.headers.getSetCookie()) {
+        const [pair] = line.split(';');
+        const at = pair!.indexOf('=');
+        cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+      }
+      const location = response.headers.get('location');
+      if (location?.startsWith(CLIENT.redirectUri)) {
+        const code = new URL(location).searchParams.get('code');
+        if (!code) throw new Error(`authorization failed: ${location}`);
+        return this.tokenRequest(new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CLIENT.redirectUri, code_verifier: verifier }));
+      }
+      if (location) {
+        url = new URL(location, url);
+        init = {};
+        continue;
+      }
+      const page = await response.text();
+      if (response.status !== 200 || !url.pathname.startsWith('/interaction/')) throw new Error(`unexpected ${response.status} at ${url.pathname}`);
+      // The development interaction pages: a login form (any account id), then a consent form.
+      const prompt: Record<string, string> = page.includes('name="login"') ? { prompt: 'login', login: accountId, password: 'any' } : { prompt: 'consent' };
+      init = { method: 'POST', body: new URLSearchParams(prompt), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+    }
+    throw new Error('authorization did not complete');
+  }
+
+  /** A refresh token exchanged for new tokens. */
+  async refresh(refreshToken: string): Promise<TokenResponse> {
+    return this.tokenRequest(new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }));
+  }
+
+  /** POSTs a token request authenticated with the client's secret (client_secret_basic). */
+  async tokenRequest(body: URLSearchParams): Promise<TokenResponse> {
+    const response = await fetch(this.tokenEndpoint, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${CLIENT.id}:${CLIENT.secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body,
+    });
+    const json = (await response.json()) as TokenResponse & { error?: string; error_description?: string };
+    if (response.status !== 200) throw new Error(`token endpoint answered ${response.status}: ${json.error} ${json.error_description ?? ''}`);
+    return json;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const path = new URL(req.url ?? '/', 'http://provider').pathname;
+    this.hits.set(path, this.hitsOf(path) + 1);
+    void this.provider!.callback()(req, res);
+  }
+
+  private async createProvider(): Promise<Provider> {
+    providerModule ??= withoutProviderNotices(() => import('oidc-provider'));
+    const { default: Provider, errors } = await providerModule;
+    const { extraTokenClaims, accessTokenTTL = 300 } = this.options;
+    const configuration: Configuration = {
+      clients: [
+        {
+          client_id: CLIENT.id,
+          client_secret: CLIENT.secret,
+          grant_types: ['client_credentials', 'authorization_code', 'refresh_token'],
+          response_types: ['code'],
+          redirect_uris: [CLIENT.redirectUri],
+          token_endpoint_auth_method: 'client_secret_basic',
+          id_token_signed_response_alg: 'ES256',
+        },
+      ],
+      jwks: { keys: this.keys.map((key) => key.privateJwk) },
+      // Loopback only: the provider's cookies are signed with a fixed test key.
+      cookies: { keys: ['oidc-provider-test-cookie-key'] },
+      features: {
+        clientCredentials: { enabled: true },
+        introspection: { enabled: true },
+        revocation: { enabled: true },
+        resourceIndicators: {
+          enabled: true,
+          defaultResource: () => RESOURCE,
+          useGrantedResource: () => true,
+          getResourceServerInfo: (_ctx: KoaContextWithOIDC, resource: string) => {
+            if (resource !== RESOURCE) throw new errors.InvalidTarget();
+            return {
+              scope: RESOURCE_SCOPES,
+              audience: RESOURCE,
+              accessTokenTTL,
+              accessTokenFormat: 'jwt',
+              jwt: { sign: { alg: 'ES256' } },
+            };
+          },
+        },
+      },
+      extraTokenClaims: () => extraTokenClaims,
+      // Any account id logs in on the development login page; its only claim is `sub`.
+      findAccount: (_ctx, accountId) => ({ accountId, claims: () => ({ sub: accountId }) }),
+      ttl: {
+        AccessToken: accessTokenTTL,
+        ClientCredentials: accessTokenTTL,
+        IdToken: 3600,
+        RefreshToken: 86_400,
+        Grant: 86_400,
+        Session: 86_400,
+        Interaction: 600,
+      },
+    };
+    return withoutProviderNotices(() => new Provider(this.issuer, configuration));
+  }
+}
