@@ -111,3 +111,26 @@ describe('sessionValidUntil', () => {
     expect(sessionValidUntil(s, 7200)).toBe(START + 3_600_000);
   });
 });
+
+describe('VerifiedSessionCache lookups are exact', () => {
+  const signature = 'S'.repeat(86);
+  const verified = `eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.${signature}`;
+  const forged = `eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.${signature}`;
+
+  it('a different token ending with the same signature is a miss, and leaves the verified entry alone', () => {
+    const cache = new VerifiedSessionCache({ maxEntries: 10, maxAgeMs: 60_000 }, new ManualClock().now);
+    const alice = session('alice', anHourLater);
+    cache.set(verified, alice, Number.MAX_SAFE_INTEGER);
+    expect(cache.get(forged)).toBeUndefined();
+    expect(cache.get(verified)).toBe(alice);
+    expect(cache.get(verified.slice(-40))).toBeUndefined();
+  });
+
+  it('short tokens and values that are not strings are handled without a throw', () => {
+    const cache = new VerifiedSessionCache({ maxEntries: 10, maxAgeMs: 60_000 }, new ManualClock().now);
+    cache.set('short', session('s', anHourLater), Number.MAX_SAFE_INTEGER);
+    expect(cache.get('short')?.userId).toBe('s');
+    expect(cache.get(undefined as unknown as string)).toBeUndefined();
+    expect(cache.get({} as unknown as string)).toBeUndefined();
+  });
+});
