@@ -19,25 +19,40 @@ function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** An HTTP request on Express or Fastify, read lazily (nothing is parsed that the guard does not ask for). */
+/**
+ * An HTTP request on Express or Fastify, read lazily (nothing is parsed that the guard does not
+ * ask for). A class rather than an object of closures: one allocation per request.
+ */
+class HttpGuardedRequest implements GuardedRequest {
+  constructor(
+    readonly raw: HttpRequestLike,
+    private readonly context: ExecutionContext,
+  ) {}
+
+  header(name: string): string | undefined {
+    return single(this.raw.headers[name]);
+  }
+
+  get cookieHeader(): string | undefined {
+    return single(this.raw.headers.cookie);
+  }
+
+  param(name: string): string | undefined {
+    const value = this.raw.params?.[name];
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  setResponseHeader(name: string, value: string): void {
+    const response = this.context.switchToHttp().getResponse<HttpResponseLike>();
+    if (typeof response.header === 'function') response.header(name, value);
+    else response.setHeader?.(name, value);
+  }
+
+  describe(): string {
+    return `${this.raw.method ?? ''} ${this.raw.url ?? ''}`.trim();
+  }
+}
+
 export function httpRequest(context: ExecutionContext): GuardedRequest {
-  const http = context.switchToHttp();
-  const request = http.getRequest<HttpRequestLike>();
-  return {
-    raw: request,
-    header: (name) => single(request.headers[name]),
-    get cookieHeader() {
-      return single(request.headers.cookie);
-    },
-    param: (name) => {
-      const value = request.params?.[name];
-      return typeof value === 'string' ? value : undefined;
-    },
-    setResponseHeader: (name, value) => {
-      const response = http.getResponse<HttpResponseLike>();
-      if (typeof response.header === 'function') response.header(name, value);
-      else response.setHeader?.(name, value);
-    },
-    describe: () => `${request.method ?? ''} ${request.url ?? ''}`.trim(),
-  };
+  return new HttpGuardedRequest(context.switchToHttp().getRequest<HttpRequestLike>(), context);
 }
