@@ -1,7 +1,11 @@
 import type { TenantGrants } from './session.interface.js';
 
-/** Keys that would reach or shadow `Object.prototype` machinery if ever copied into a plain object. */
-const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Names that reach or shadow `Object.prototype` machinery (`__proto__`, `constructor`,
+ * `toString`, `hasOwnProperty` ...) or a function's (`prototype`). They are never tenant ids,
+ * so code that later copies tenants into plain objects cannot be tricked by them.
+ */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 const EMPTY: readonly string[] = Object.freeze([]);
 

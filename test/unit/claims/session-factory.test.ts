@@ -66,7 +66,7 @@ describe('createSession with the descope preset', () => {
 
   it('keeps prototype names out of tenants and never touches Object.prototype', () => {
     const payload = JSON.parse(
-      '{"sub":"U","iss":"P","exp":9999999999,"tenants":{"__proto__":{"roles":["admin"]},"constructor":{"roles":["admin"]},"prototype":{},"T1":{"roles":["r"]}}}',
+      '{"sub":"U","iss":"P","exp":9999999999,"tenants":{"__proto__":{"roles":["admin"]},"constructor":{"roles":["admin"]},"prototype":{},"toString":{"roles":["admin"]},"hasOwnProperty":{},"T1":{"roles":["r"]}}}',
     );
     const session = createSession(payload, 't', CLAIMS_PRESETS.descope);
     expect(Object.keys(session.tenants)).toEqual(['T1']);
