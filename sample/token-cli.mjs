@@ -19,21 +19,32 @@ const HELP = `Usage: npm run -s sample:token -- [options]
 
 Example: npm run -s sample:token -- --tenant t1 --role admin --permission projects:create --mfa`;
 
-const { tokens, values } = parseArgs({
-  tokens: true,
-  options: {
-    role: { type: 'string', multiple: true },
-    permission: { type: 'string', multiple: true },
-    tenant: { type: 'string', multiple: true },
-    'no-dct': { type: 'boolean' },
-    mfa: { type: 'boolean' },
-    claim: { type: 'string', multiple: true },
-    sub: { type: 'string' },
-    ttl: { type: 'string' },
-    url: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
+function fail(message) {
+  console.error(`sample:token: ${message}`);
+  process.exit(1);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    tokens: true,
+    options: {
+      role: { type: 'string', multiple: true },
+      permission: { type: 'string', multiple: true },
+      tenant: { type: 'string', multiple: true },
+      'no-dct': { type: 'boolean' },
+      mfa: { type: 'boolean' },
+      claim: { type: 'string', multiple: true },
+      sub: { type: 'string' },
+      ttl: { type: 'string' },
+      url: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+} catch (error) {
+  fail(`${error.message}\n\n${HELP}`);
+}
+const { tokens, values } = parsed;
 
 if (values.help) {
   console.log(HELP);
@@ -67,11 +78,6 @@ if (values.sub !== undefined) request.sub = values.sub;
 if (values.ttl !== undefined) request.ttl = Number(values.ttl);
 
 const base = (values.url ?? `http://localhost:${process.env.PORT || 3000}`).replace(/\/+$/, '');
-
-function fail(message) {
-  console.error(`sample:token: ${message}`);
-  process.exit(1);
-}
 
 let response;
 try {
