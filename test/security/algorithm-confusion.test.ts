@@ -105,17 +105,17 @@ describe('algorithm confusion', () => {
   });
 
   it.each([
-    ['a number', 256],
-    ['an array', ['RS256']],
-    ['null', null],
-    ['an object', { name: 'RS256' }],
-    ['lower case', 'rs256'],
-    ['with a trailing space', 'RS256 '],
-    ['an unknown name', 'RS1'],
-  ])('alg as %s is refused before any key is used', async (_name, alg) => {
+    ['a number', 256, 'token_malformed'],
+    ['an array', ['RS256'], 'token_malformed'],
+    ['null', null, 'token_malformed'],
+    ['an object', { name: 'RS256' }, 'token_malformed'],
+    ['lower case', 'rs256', 'algorithm_not_allowed'],
+    ['with a trailing space', 'RS256 ', 'algorithm_not_allowed'],
+    ['an unknown name', 'RS1', 'algorithm_not_allowed'],
+  ])('alg as %s is %s, signed by the real key or not', async (_name, alg, reason) => {
     const body = `${segment({ alg, kid: rs.kid })}.${segment(claims())}`;
     const token = `${body}.${await signInput(body, rs)}`;
-    for (const app of apps()) expectInvalidAmong(await app.get('/admin', { token }), ['algorithm_not_allowed', 'token_malformed'], token);
+    for (const app of apps()) expectInvalid(await app.get('/admin', { token }), reason, token);
   });
 
   it('a header without alg is token_malformed', async () => {
