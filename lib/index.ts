@@ -13,7 +13,7 @@ export { SessionService } from './service/session.service.js';
 // Route requirements
 export { Public } from './requirements/decorators/public.decorator.js';
 export { OptionalSession } from './requirements/decorators/optional-session.decorator.js';
-export { AnyPermission, AnyRole, Permissions, Roles } from './requirements/decorators/grants.decorator.js';
+export { AnyPermission, AnyRole, Permissions, Roles, TopLevelPermissions, TopLevelRoles } from './requirements/decorators/grants.decorator.js';
 export { RequireTenant } from './requirements/decorators/require-tenant.decorator.js';
 export { RequireClaims, SkipGlobalClaims } from './requirements/decorators/require-claims.decorator.js';
 export { authMethods, claimEquals, claimIncludes, maxAuthAge, mfa } from './requirements/claim-validators.js';

@@ -5,7 +5,8 @@ import type { RoutePolicy } from './route-policy.js';
 
 /**
  * Checks a verified session against a route: tenant, then roles, then permissions, then claim
- * validators. Grants come from the resolved tenant when there is one, else from the top level.
+ * validators. Grants come from the resolved tenant when there is one, else from the top level;
+ * top-level requirements (`@TopLevelRoles`) always read the top level.
  */
 export function checkPolicy(policy: RoutePolicy, session: Session, tenant: TenantContext | undefined): void {
   if (policy.requireTenant && !tenant) throw new SessionError('tenant_required');
@@ -13,10 +14,11 @@ export function checkPolicy(policy: RoutePolicy, session: Session, tenant: Tenan
   for (const kind of ['roles', 'permissions'] as const) {
     for (const requirement of policy.grants) {
       if (requirement.kind !== kind) continue;
-      const granted = tenant ? tenant[kind] : session[kind];
+      const inTenant = requirement.scope === 'tenant' ? tenant : undefined;
+      const granted = inTenant ? inTenant[kind] : session[kind];
       const met = requirement.match === 'all' ? grantsAll(granted, requirement.names) : grantsAny(granted, requirement.names);
       if (!met) {
-        const scope = tenant ? ` in tenant "${tenant.id}"` : '';
+        const scope = inTenant ? ` in tenant "${inTenant.id}"` : '';
         const list = requirement.names.join(', ');
         throw new SessionError(kind === 'roles' ? 'missing_roles' : 'missing_permissions', {
           message: `Requires ${requirement.match === 'all' ? 'all' : 'one'} of the ${kind} [${list}]${scope}`,

@@ -1,10 +1,12 @@
 import type { ClaimValidator } from './claim-validator.interface.js';
 
-/** One grant requirement from `@Roles`, `@AnyRole`, `@Permissions` or `@AnyPermission`. */
+/** One grant requirement from `@Roles`, `@AnyRole`, `@Permissions`, `@AnyPermission` or their top-level forms. */
 export interface GrantRequirement {
   readonly kind: 'roles' | 'permissions';
   readonly match: 'all' | 'any';
   readonly names: readonly string[];
+  /** `tenant`: the resolved tenant's grants when one resolves, else the top level. `top`: the top level always. */
+  readonly scope: 'tenant' | 'top';
 }
 
 /** Everything a class or a method can declare; decorators append, nothing overwrites. */

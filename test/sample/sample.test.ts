@@ -198,11 +198,14 @@ describe('sample app, dev-issuer mode (the README flow)', () => {
     expectRefusal(await get('/welcome', badSignature), 401, 'signature_invalid');
   });
 
-  it('GET /admin/tenants needs the top-level role admin (a session with no tenant context)', async () => {
-    const admin = await devToken({ roles: ['admin'] });
+  it('GET /admin/tenants needs the top-level role admin, whatever tenant the request names', async () => {
+    const admin = await devToken({ roles: ['admin'], tenants: { t1: { roles: ['viewer'] } }, tenant: 't1' });
     expect(await get('/admin/tenants', admin)).toMatchObject({ status: 200, body: { requestedBy: 'U-dev-user', projectsPerTenant: { t1: expect.any(Number) } } });
     const member = await devToken({ roles: ['member'] });
     expectRefusal(await get('/admin/tenants', member), 403, 'missing_roles');
+    // An admin of one tenant only, naming that tenant, is no platform admin.
+    const tenantAdmin = await devToken({ tenants: { t9: { roles: ['admin'] } }, tenant: 't9' });
+    expectRefusal(await get('/admin/tenants', tenantAdmin), 403, 'missing_roles');
   });
 
   it('the global notSuspended rule refuses a suspended user everywhere except GET /me', async () => {

@@ -30,24 +30,31 @@ function outcome(p: RoutePolicy, tenantId?: string): string {
 
 describe('checkPolicy', () => {
   it('checks roles at the top level without a tenant and in the tenant with one', () => {
-    const admin = policy({ grants: [{ kind: 'roles', match: 'all', names: ['admin'] }] });
+    const admin = policy({ grants: [{ kind: 'roles', match: 'all', scope: 'tenant', names: ['admin'] }] });
     expect(outcome(admin)).toBe('missing_roles');
     expect(outcome(admin, 'T1')).toBe('ok');
   });
 
+  it('checks top-level requirements at the top level even when a tenant resolved', () => {
+    const platformAdmin = policy({ grants: [{ kind: 'roles', match: 'all', scope: 'top', names: ['admin'] }] });
+    expect(outcome(platformAdmin, 'T1')).toBe('missing_roles');
+    const reader = policy({ grants: [{ kind: 'permissions', match: 'all', scope: 'top', names: ['read'] }] });
+    expect(outcome(reader, 'T1')).toBe('ok');
+  });
+
   it('needs every name of an all-of requirement and one of an any-of', () => {
-    const all = policy({ grants: [{ kind: 'permissions', match: 'all', names: ['read', 'write'] }] });
-    const any = policy({ grants: [{ kind: 'permissions', match: 'any', names: ['write', 'delete'] }] });
+    const all = policy({ grants: [{ kind: 'permissions', match: 'all', scope: 'tenant', names: ['read', 'write'] }] });
+    const any = policy({ grants: [{ kind: 'permissions', match: 'any', scope: 'tenant', names: ['write', 'delete'] }] });
     expect(outcome(all)).toBe('missing_permissions');
     expect(outcome(all, 'T1')).toBe('ok');
     expect(outcome(any)).toBe('missing_permissions');
     expect(outcome(any, 'T1')).toBe('ok');
-    expect(outcome(policy({ grants: [{ kind: 'roles', match: 'all', names: [] }] }))).toBe('ok');
+    expect(outcome(policy({ grants: [{ kind: 'roles', match: 'all', scope: 'tenant', names: [] }] }))).toBe('ok');
   });
 
   it('matches names exactly: case and Unicode form count', () => {
-    expect(outcome(policy({ grants: [{ kind: 'roles', match: 'all', names: ['Viewer'] }] }))).toBe('missing_roles');
-    expect(outcome(policy({ grants: [{ kind: 'roles', match: 'all', names: ['vie\u0301wer'] }] }))).toBe('missing_roles');
+    expect(outcome(policy({ grants: [{ kind: 'roles', match: 'all', scope: 'tenant', names: ['Viewer'] }] }))).toBe('missing_roles');
+    expect(outcome(policy({ grants: [{ kind: 'roles', match: 'all', scope: 'tenant', names: ['vie\u0301wer'] }] }))).toBe('missing_roles');
   });
 
   it('refuses a route that needs a tenant when none resolved', () => {
