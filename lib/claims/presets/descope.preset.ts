@@ -6,9 +6,9 @@ import type { ClaimsMapper } from '../claims-mapper.interface.js';
  * `sid` (else `jti`) for the session.
  *
  * ```json
- * { "iss": "https://api.descope.com/P2abc", "sub": "U2xk9f0a", "aud": ["P2abc"], "amr": ["email", "totp"],
- *   "drn": "DS", "sid": "S2f0e1d2", "roles": ["viewer"], "permissions": ["reports:read"], "dct": "T1acme",
- *   "tenants": { "T1acme": { "roles": ["admin"], "permissions": ["billing:write"] }, "T2beta": { "roles": ["viewer"] } } }
+ * { "iss": "https://api.descope.com/P2abcDEF123", "sub": "U2xk9f0aQ7Lm", "aud": ["P2abcDEF123"], "amr": ["email", "mfa"],
+ *   "drn": "DS", "sid": "S2f0e1d2c3b4", "roles": ["support"], "permissions": ["tickets:read"], "dct": "T2acme",
+ *   "tenants": { "T2acme": { "roles": ["admin"], "permissions": ["projects:create", "billing:read"] }, "T2beta": { "roles": ["viewer"] } } }
  * ```
  */
 export const descopeClaims: ClaimsMapper = (payload) => ({

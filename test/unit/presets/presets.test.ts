@@ -30,12 +30,12 @@ function grants(session: Session) {
 describe('claim presets, each on a real-looking payload', () => {
   it('descope (the default): top-level grants, a tenants map, dct, amr, sid', () => {
     expect(grants(sessionOf(PAYLOADS.descope, CLAIMS_PRESETS.descope))).toEqual({
-      roles: ['viewer'],
-      permissions: ['reports:read'],
-      tenants: { T1acme: { roles: ['admin'], permissions: ['billing:write'] }, T2beta: { roles: ['viewer'], permissions: [] } },
-      currentTenant: 'T1acme',
-      authMethods: ['email', 'totp'],
-      sessionId: 'S2f0e1d2c3b4a5',
+      roles: ['support'],
+      permissions: ['tickets:read'],
+      tenants: { T2acme: { roles: ['admin'], permissions: ['projects:create', 'billing:read'] }, T2beta: { roles: ['viewer'], permissions: [] } },
+      currentTenant: 'T2acme',
+      authMethods: ['email', 'mfa'],
+      sessionId: 'S2f0e1d2c3b4',
     });
     expect(new SessionOptions({ issuer: 'i', jwks: { keys: [] } }).issuerConfigs[0]!.mapClaims).toBe(CLAIMS_PRESETS.descope);
   });

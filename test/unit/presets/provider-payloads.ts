@@ -4,18 +4,18 @@
  */
 export const PAYLOADS = {
   descope: {
-    iss: 'https://api.descope.com/P2abc',
-    sub: 'U2xk9f0aB3cD4eF5',
-    aud: ['P2abc'],
-    amr: ['email', 'totp'],
+    iss: 'https://api.descope.com/P2abcDEF123',
+    sub: 'U2xk9f0aQ7Lm',
+    aud: ['P2abcDEF123'],
+    amr: ['email', 'mfa'],
     drn: 'DS',
-    sid: 'S2f0e1d2c3b4a5',
-    roles: ['viewer'],
-    permissions: ['reports:read'],
-    dct: 'T1acme',
+    sid: 'S2f0e1d2c3b4',
+    roles: ['support'],
+    permissions: ['tickets:read'],
+    dct: 'T2acme',
     tenants: {
-      T1acme: { roles: ['admin'], permissions: ['billing:write'] },
-      T2beta: { roles: ['viewer'], permissions: [] },
+      T2acme: { roles: ['admin'], permissions: ['projects:create', 'billing:read'] },
+      T2beta: { roles: ['viewer'] },
     },
   },
   auth0: {
