@@ -52,6 +52,20 @@ export type { KeyResolver, VerificationKey } from './keys/key-resolver.interface
 export { ProviderDirectory } from './provider/provider-directory.js';
 export type { ProviderMetadata } from './provider/discovery.js';
 
+// Session lifecycle: refresh, logout, revocation, cookies, CSRF
+export type { LogoutOptions, RefreshedSession, RefreshOptions, SessionValidation } from './lifecycle/refreshed-session.js';
+export type { LifecycleOptions, SessionTokenField } from './lifecycle/lifecycle-options.js';
+export type { ClientAuthMethod } from './lifecycle/client-authentication.js';
+export type { RevocationStore, RevocationSubject } from './revocation/revocation-store.interface.js';
+export type { RevocationOptions } from './revocation/revocation-options.js';
+export { InMemoryRevocationStore, type InMemoryRevocationStoreOptions } from './revocation/in-memory-revocation.store.js';
+export { RedisRevocationStore, type RedisRevocationStoreOptions } from './revocation/redis-revocation.store.js';
+export type { RedisClientLike, RedisClientOptions } from './revocation/redis-client.js';
+export { clearSessionCookies, setSessionCookies } from './cookies/response-cookies.js';
+export { clearedSessionCookieHeaders, sessionCookieHeaders, type SessionCookieOptions, type SessionCookieTokens } from './cookies/session-cookies.js';
+export type { CookieModuleOptions } from './cookies/cookie-options.js';
+export type { CsrfOptions } from './csrf/csrf-options.js';
+
 // Errors
 export { SessionError, isSessionError, type SessionErrorOptions } from './errors/session-error.js';
 export { REASON_STATUS, type SessionErrorReason } from './errors/session-error-reason.js';

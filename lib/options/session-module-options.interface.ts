@@ -4,6 +4,11 @@ import type { ClaimsMapper } from '../claims/claims-mapper.interface.js';
 import type { ClaimsPreset } from '../claims/presets/index.js';
 import type { TokenExtractor } from '../extraction/token-extractor.interface.js';
 import type { ClaimValidatorLike } from '../requirements/claim-validator.interface.js';
+import type { CookieModuleOptions } from '../cookies/cookie-options.js';
+import type { CsrfOptions } from '../csrf/csrf-options.js';
+import type { LifecycleOptions } from '../lifecycle/lifecycle-options.js';
+import type { RevocationOptions } from '../revocation/revocation-options.js';
+import type { TransportOptions } from '../transport/transport-options.js';
 
 /** One trusted issuer: who signs, with which keys, in which claim layout. */
 export interface IssuerOptions {
@@ -31,7 +36,13 @@ export interface IssuerOptions {
 }
 
 /** What an application passes to `SessionModule.forRoot()` or returns from `forRootAsync`'s factory. */
-export interface SessionModuleOptions extends Partial<IssuerOptions> {
+export interface SessionModuleOptions extends Partial<IssuerOptions>, LifecycleOptions, RevocationOptions, CookieModuleOptions, TransportOptions {
+  /**
+   * CSRF check for sessions that come from a cookie, on unsafe methods (POST, PUT, PATCH,
+   * DELETE ...): on by default (the app's own origin, or an `x-requested-with` header);
+   * `false` turns it off. Never applied to `Authorization` headers.
+   */
+  csrf?: boolean | CsrfOptions;
   /**
    * More trusted issuers, each with its own keys and claims. The token's unverified `iss` only
    * picks the entry; the token is then verified with that entry's keys and issuer alone. The

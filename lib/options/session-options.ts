@@ -1,4 +1,9 @@
 import { readSessionCacheOption } from '../cache/session-cache-options.js';
+import { COOKIE_OPTION_KEYS, readCookieOptions } from '../cookies/cookie-options.js';
+import type { SessionCookieOptions } from '../cookies/session-cookies.js';
+import { CSRF_OPTION_KEYS, readCsrfOption, type CsrfPolicy } from '../csrf/csrf-options.js';
+import { LIFECYCLE_OPTION_KEYS, readLifecycleOptions, type LifecycleConfig } from '../lifecycle/lifecycle-options.js';
+import { readRevocationOptions, REVOCATION_OPTION_KEYS, type RevocationConfig } from '../revocation/revocation-options.js';
 import type { SessionCacheLimits } from '../cache/verified-session-cache.js';
 import { SessionConfigError } from '../errors/session-config.error.js';
 import { bearerTokenExtractor } from '../extraction/bearer-token.extractor.js';
@@ -7,6 +12,7 @@ import type { TokenExtractor } from '../extraction/token-extractor.interface.js'
 import type { FetchLimits } from '../provider/limited-fetch.js';
 import { toClaimValidator, type ClaimValidator } from '../requirements/claim-validator.interface.js';
 import type { TenantResolution } from '../tenants/tenant-resolver.js';
+import { readTransportOptions, TRANSPORT_OPTION_KEYS, type TransportConfig } from '../transport/transport-options.js';
 import { ISSUER_OPTION_KEYS, readIssuerConfig, readIssuerEntry, type IssuerConfig } from './issuer-config.js';
 import {
   nameOrFalse,
@@ -28,6 +34,7 @@ const MODULE_OPTION_KEYS: ReadonlySet<string> = new Set<keyof SessionModuleOptio
   'refreshCookieName', 'extractToken', 'tenantParam', 'tenantHeader', 'tenantFromClaim', 'claimValidators', 'realm',
   'jwksTimeoutMs', 'jwksCooldownMs', 'jwksCacheMaxAgeMs', 'maxResponseBytes', 'allowInsecureHttp',
   'jwksMaxStaleMs', 'prefetchKeys',
+  ...LIFECYCLE_OPTION_KEYS, ...REVOCATION_OPTION_KEYS, ...CSRF_OPTION_KEYS, ...COOKIE_OPTION_KEYS, ...TRANSPORT_OPTION_KEYS,
 ]);
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([...ISSUER_OPTION_KEYS, ...MODULE_OPTION_KEYS]);
@@ -62,6 +69,15 @@ export class SessionOptions {
   readonly jwksMaxStaleMs: number;
   readonly prefetchKeys: boolean | 'required';
   readonly allowInsecureHttp: boolean;
+  /** Refresh, logout and the provider's OAuth client. */
+  readonly lifecycle: LifecycleConfig;
+  readonly revocation: RevocationConfig;
+  /** `false` when the CSRF check of cookie sessions is off. */
+  readonly csrf: CsrfPolicy | false;
+  /** Names and paths of the cookies automatic refresh sets. */
+  readonly cookies: Readonly<SessionCookieOptions>;
+  /** Where GraphQL, WebSocket and microservice requests carry what the guard reads. */
+  readonly transport: TransportConfig;
 
   constructor(input: SessionModuleOptions) {
     if (typeof input !== 'object' || input === null) throw new SessionConfigError('options', 'must be an object');
@@ -108,6 +124,15 @@ export class SessionOptions {
       throw new SessionConfigError('prefetchKeys', `must be true, false or 'required', got ${JSON.stringify(input.prefetchKeys)}`);
     }
     this.prefetchKeys = input.prefetchKeys ?? false;
+
+    this.lifecycle = readLifecycleOptions(input, this.issuerConfigs.flatMap((config) => config.issuers), this.allowInsecureHttp);
+    if (this.lifecycle.autoRefresh && input.cookieName === false) {
+      throw new SessionConfigError('autoRefresh', 'sets the session cookie: it cannot be used with cookieName: false');
+    }
+    this.revocation = readRevocationOptions(input);
+    this.csrf = readCsrfOption(input.csrf);
+    this.cookies = readCookieOptions(input);
+    this.transport = readTransportOptions(input);
   }
 
   /** The top level is one issuer when `issuer` is set; `issuers` adds more. An `iss` may belong to one only. */

@@ -1,12 +1,18 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { JWTPayload } from 'jose';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { errors, type JWTPayload } from 'jose';
 import type { ClaimsMapper } from '../claims/claims-mapper.interface.js';
 import { tenantGrants } from '../claims/safe-values.js';
 import { createSession } from '../claims/session-factory.js';
 import type { Session } from '../claims/session.interface.js';
 import { sessionValidUntil } from '../cache/session-validity.js';
 import { VerifiedSessionCache } from '../cache/verified-session-cache.js';
+import type { SessionCookieOptions } from '../cookies/session-cookies.js';
 import { SessionError } from '../errors/session-error.js';
+import type { LogoutOptions, RefreshedSession, RefreshOptions, SessionValidation } from '../lifecycle/refreshed-session.js';
+import { SessionLifecycle } from '../lifecycle/session-lifecycle.js';
+import { TokenEndpointClient } from '../lifecycle/token-endpoint.client.js';
+import { ProviderDirectory } from '../provider/provider-directory.js';
+import { RevocationCheck } from '../revocation/revocation-check.js';
 import type { SessionOptions } from '../options/session-options.js';
 import { grantsAll, matchedGrants } from '../requirements/grant-matching.js';
 import { SESSION_OPTIONS } from '../session.constants.js';
@@ -24,16 +30,34 @@ function names(list: readonly string[]): readonly string[] {
  * tenant gives `false` or `[]`, never an exception.
  */
 @Injectable()
-export class SessionService {
+export class SessionService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SessionService.name);
   /** Sessions already verified, by token; `undefined` when `sessionCache: false`. */
   private readonly verified?: VerifiedSessionCache;
+  private readonly revocations: RevocationCheck;
+  private readonly lifecycle: SessionLifecycle;
 
   constructor(
     @Inject(SESSION_OPTIONS) protected readonly options: SessionOptions,
     protected readonly verifier: TokenVerifier,
+    @Optional() directory?: ProviderDirectory,
   ) {
     if (options.sessionCache !== false) this.verified = new VerifiedSessionCache(options.sessionCache);
+    this.revocations = new RevocationCheck(options.revocation);
+    const endpoints = new TokenEndpointClient(options.lifecycle, directory ?? new ProviderDirectory(options), options.fetchLimits);
+    this.lifecycle = new SessionLifecycle(options.lifecycle, options.clockTolerance * 1000, endpoints, options.revocation.store, this.revocations, {
+      validate: (token) => this.validateSession(token),
+      expiredSession: (token, error) => this.expiredSession(token, error),
+    });
+  }
+
+  /** Connects the revocation store (Redis) before the app serves requests. */
+  async onModuleInit(): Promise<void> {
+    await this.options.revocation.store.start?.();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.options.revocation.store.close?.();
   }
 
   /**
@@ -50,11 +74,76 @@ export class SessionService {
 
   /**
    * Runs on every validation, cache hit or not: throws `SessionError('token_revoked')` for a
-   * session revoked since its token was issued. Nothing is revoked until a revocation store
-   * is configured; the session-lifecycle work fills this in.
+   * session revoked by `logout` or `logoutAll`, `revocation_unavailable` when the store cannot
+   * tell (unless `revocationFailOpen`). Synchronous for the built-in stores: no round trip.
    */
-  protected checkRevocation(_session: Session): void | Promise<void> {
-    return undefined;
+  protected checkRevocation(session: Session): void | Promise<void> {
+    return this.revocations.check(session);
+  }
+
+  /**
+   * The OAuth 2.0 refresh grant (RFC 6749 section 6) at the provider's token endpoint; the new
+   * session token is validated exactly as the guard would. Concurrent calls with one refresh
+   * token make one provider call. Throws `refresh_failed` (the provider refused; its OAuth
+   * error code in `providerError`) or `provider_unavailable` (it could not be reached).
+   */
+  refreshSession(refreshToken: string, options?: RefreshOptions): Promise<RefreshedSession> {
+    return this.lifecycle.refresh(refreshToken, options);
+  }
+
+  /**
+   * Validates the session token; only when it is missing or expired (and otherwise valid, not
+   * revoked) refreshes it with `refreshToken`. `refreshed` holds the new tokens when it did.
+   */
+  validateAndRefreshSession(sessionToken?: string, refreshToken?: string): Promise<SessionValidation> {
+    return this.lifecycle.validateAndRefresh(sessionToken, refreshToken);
+  }
+
+  /**
+   * Ends a session at once, on every instance sharing the revocation store: it is recorded as
+   * revoked (by `sid`, else `jti`) until its tokens' latest possible expiry, its session data is
+   * removed, and the refresh token, when given, is revoked at the provider (RFC 7009).
+   */
+  logout(session: Session | string, options?: LogoutOptions): Promise<void> {
+    return this.lifecycle.logout(session, options);
+  }
+
+  /** Refuses every session of `userId` (by `sub`) that began at or before now. */
+  logoutAll(userId: string): Promise<void> {
+    return this.lifecycle.logoutAll(userId);
+  }
+
+  /** The names and paths of the session cookies, for `setSessionCookies` and `clearSessionCookies` in login and logout routes. */
+  get cookieOptions(): Readonly<SessionCookieOptions> {
+    return this.options.cookies;
+  }
+
+  /** JSON data kept server-side under the session id (never sent to the client); `undefined` when none. */
+  getSessionData<T = unknown>(session: Session): Promise<T | undefined> {
+    return this.lifecycle.getData<T>(session);
+  }
+
+  /** Replaces the session's data; it expires with the session and is removed at logout. */
+  setSessionData(session: Session, data: unknown): Promise<void> {
+    return this.lifecycle.setData(session, data);
+  }
+
+  /**
+   * The session of a token refused only for being expired: jose checks the signature, `typ`,
+   * `iss`, `aud` and the required claims before `exp`, so its `JWTExpired` carries a payload
+   * that passed everything else. Anything else gives `undefined`.
+   */
+  private expiredSession(token: string, error: unknown): Session | undefined {
+    if (!(error instanceof SessionError) || error.reason !== 'token_expired' || !(error.cause instanceof errors.JWTExpired)) return undefined;
+    const payload = error.cause.payload;
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0 || typeof payload.iss !== 'string') return undefined;
+    const issuer = this.verifier.verifiers.find((verifier) => verifier.config.issuers.includes(payload.iss as string));
+    if (!issuer) return undefined;
+    try {
+      return this.toSession(payload, token, issuer.config.mapClaims);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Full verification; only a session that passes it is cached. */

@@ -1,3 +1,5 @@
+import type { Session, TenantContext } from '../claims/session.interface.js';
+import type { SessionError } from '../errors/session-error.js';
 import type { RequestCredentials } from '../extraction/token-extractor.interface.js';
 import type { TenantHints } from '../tenants/tenant-resolver.js';
 
@@ -7,4 +9,15 @@ export interface GuardedRequest extends RequestCredentials, TenantHints {
   setResponseHeader(name: string, value: string): void;
   /** For logs: `GET /path`. */
   describe(): string;
+  /** Keeps the accepted session where this transport's `@CurrentSession()` and `@Tenant()` find it. */
+  keepSession(session: Session, tenant: TenantContext | undefined): void;
+  /**
+   * The transport's own refusal for a `SessionError`: Nest's HTTP exception with its RFC 6750
+   * challenge, a GraphQL error, a `WsException`, an `RpcException` (these two may be a promise).
+   */
+  refusal(error: SessionError, realm: string | undefined): unknown;
+  /** The HTTP method, where the transport has one (the CSRF check of cookie sessions reads it). */
+  readonly method?: string;
+  /** Adds `Set-Cookie` values to the response (automatic refresh), where the transport has one. */
+  appendSetCookie?(cookies: readonly string[]): void;
 }

@@ -1,5 +1,10 @@
 import type { ExecutionContext } from '@nestjs/common';
+import type { Session, TenantContext } from '../claims/session.interface.js';
+import { appendSetCookie } from '../cookies/response-cookies.js';
+import { toHttpAnswer } from '../errors/http-answer.js';
+import type { SessionError } from '../errors/session-error.js';
 import type { GuardedRequest } from './guarded-request.js';
+import { attachSession } from './request-session.js';
 
 /** What Express and Fastify requests both offer. */
 interface HttpRequestLike {
@@ -9,7 +14,7 @@ interface HttpRequestLike {
   url?: string;
 }
 
-/** Express (`setHeader`) and Fastify (`header`) responses. */
+/** Express (`setHeader`) and Fastify (`header`: the reply, without @fastify/cookie or any plugin) responses. */
 interface HttpResponseLike {
   header?: (name: string, value: string) => unknown;
   setHeader?: (name: string, value: string) => unknown;
@@ -50,6 +55,25 @@ class HttpGuardedRequest implements GuardedRequest {
 
   describe(): string {
     return `${this.raw.method ?? ''} ${this.raw.url ?? ''}`.trim();
+  }
+
+  keepSession(session: Session, tenant: TenantContext | undefined): void {
+    attachSession(this.raw, session, tenant);
+  }
+
+  /** Nest's HTTP exception (status and JSON body), with the RFC 6750 challenge set on the response. */
+  refusal(error: SessionError, realm: string | undefined): unknown {
+    const answer = toHttpAnswer(error, realm);
+    if (answer.wwwAuthenticate) this.setResponseHeader('WWW-Authenticate', answer.wwwAuthenticate);
+    return answer.exception;
+  }
+
+  get method(): string | undefined {
+    return this.raw.method;
+  }
+
+  appendSetCookie(cookies: readonly string[]): void {
+    appendSetCookie(this.context.switchToHttp().getResponse(), cookies);
   }
 }
 
