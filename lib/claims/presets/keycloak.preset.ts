@@ -21,9 +21,10 @@ function organizationIds(organization: unknown): string[] {
  * Keycloak's access tokens.
  * - roles: `realm_access.roles`, plus `resource_access[clientId].roles` for the configured client
  * - permissions: the granted `scope`
- * - tenants: each organization in the `organization` claim (alias list or map), without grants of
- *   its own (Keycloak puts no per-organization roles in the token); the current tenant is the
- *   organization when the token names exactly one
+ * - tenants: each organization in the `organization` claim (alias list or map). Keycloak has no
+ *   per-organization roles, so the user's roles and scopes hold in each of them: naming an
+ *   organization checks membership and leaves the grants as they are. The current tenant is the
+ *   organization when the token names exactly one.
  * - authentication methods: `amr` (when a mapper adds it); session id: `sid`, else `jti`
  *
  * ```json
@@ -45,12 +46,14 @@ export function keycloakClaims(options: KeycloakClaimsOptions = {}): ClaimsMappe
       ? payload.resource_access[clientId]
       : undefined;
     const clientRoles = isPlainRecord(client) ? stringArray(client.roles) : [];
+    const roles = [...new Set([...realmRoles, ...clientRoles])];
+    const permissions = scopeList(payload.scope);
     const organizations = organizationIds(payload.organization);
     const tenants: Record<string, unknown> = Object.create(null);
-    for (const id of organizations) tenants[id] = { roles: [], permissions: [] };
+    for (const id of organizations) tenants[id] = { roles, permissions };
     return {
-      roles: [...new Set([...realmRoles, ...clientRoles])],
-      permissions: scopeList(payload.scope),
+      roles,
+      permissions,
       tenants,
       currentTenant: organizations.length === 1 ? organizations[0] : undefined,
       authMethods: payload.amr,

@@ -45,7 +45,7 @@ describe('claim presets, each on a real-looking payload', () => {
       expect(grants(sessionOf(PAYLOADS.keycloak, keycloakClaims({ clientId: 'orders-api' })))).toEqual({
         roles: ['offline_access', 'uma_authorization', 'support', 'orders-admin'],
         permissions: ['openid', 'profile', 'email', 'orders:read'],
-        tenants: { acme: { roles: [], permissions: [] } },
+        tenants: { acme: { roles: ['offline_access', 'uma_authorization', 'support', 'orders-admin'], permissions: ['openid', 'profile', 'email', 'orders:read'] } },
         currentTenant: 'acme',
         authMethods: [],
         sessionId: 'a3c1e0d2-7b8f-4e6a-9c5d-1f2e3a4b5c6d',
