@@ -24,6 +24,11 @@ export { CurrentSession } from './params/current-session.decorator.js';
 export { Tenant } from './params/tenant.decorator.js';
 export { getSession, getTenant } from './transport/request-session.js';
 
+// Transports (GraphQL, WebSocket gateways, microservices)
+export { SocketSessions } from './transport/socket-sessions.js';
+export { GraphQLRefusal, TransportRefusal, type TransportRefusalPayload } from './transport/transport-refusal.js';
+export type { TransportOptions } from './transport/transport-options.js';
+
 // Sessions and claims
 export type { Session, TenantContext, TenantGrants } from './claims/session.interface.js';
 export type { ClaimsMapper, NormalizedClaims } from './claims/claims-mapper.interface.js';

@@ -6,6 +6,7 @@ import type { SessionModuleOptions } from './options/session-module-options.inte
 import { SessionOptions } from './options/session-options.js';
 import { SessionService } from './service/session.service.js';
 import { SESSION_OPTIONS } from './session.constants.js';
+import { SocketSessions } from './transport/socket-sessions.js';
 import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS } from './session-module.definition.js';
 import { IssuerVerifier } from './verification/issuer-verifier.js';
 import { TokenVerifier } from './verification/token-verifier.js';
@@ -38,7 +39,8 @@ import { TokenVerifier } from './verification/token-verifier.js';
     },
     SessionService,
     SessionGuard,
+    SocketSessions,
   ],
-  exports: [SESSION_OPTIONS, SessionService, SessionGuard, ProviderDirectory],
+  exports: [SESSION_OPTIONS, SessionService, SessionGuard, ProviderDirectory, SocketSessions],
 })
 export class SessionModule extends ConfigurableSessionModule {}

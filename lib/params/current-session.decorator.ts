@@ -1,9 +1,13 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Session } from '../claims/session.interface.js';
-import { getSession } from '../transport/request-session.js';
+import { findSession } from '../transport/request-session.js';
+import { sessionCarriers } from '../transport/session-carriers.js';
 
-/** The request's `Session` (`undefined` without one); `@CurrentSession('userId')` for one field. */
+/**
+ * The invocation's `Session` (`undefined` without one); `@CurrentSession('userId')` for one field.
+ * Works in controllers, GraphQL resolvers, gateway message handlers and microservice handlers.
+ */
 export const CurrentSession = createParamDecorator((field: keyof Session | undefined, context: ExecutionContext) => {
-  const session = getSession(context.switchToHttp().getRequest<object>());
+  const session = findSession(sessionCarriers(context))?.session;
   return field === undefined ? session : session?.[field];
 });

@@ -1,9 +1,13 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { TenantContext } from '../claims/session.interface.js';
-import { getTenant } from '../transport/request-session.js';
+import { findSession } from '../transport/request-session.js';
+import { sessionCarriers } from '../transport/session-carriers.js';
 
-/** The resolved `TenantContext`; `@Tenant('id')` for the id alone; `undefined` when none resolved. */
+/**
+ * The resolved `TenantContext`; `@Tenant('id')` for the id alone; `undefined` when none resolved.
+ * Works on every transport, like `@CurrentSession()`.
+ */
 export const Tenant = createParamDecorator((field: keyof TenantContext | undefined, context: ExecutionContext) => {
-  const tenant = getTenant(context.switchToHttp().getRequest<object>());
+  const tenant = findSession(sessionCarriers(context))?.tenant;
   return field === undefined ? tenant : tenant?.[field];
 });

@@ -12,7 +12,25 @@ export function attachSession(request: object, session: Session, tenant: TenantC
   sessions.set(request, tenant ? { session, tenant } : { session });
 }
 
-/** The session the guard accepted for this request (`undefined` on public routes or without a token). */
+/** Keeps one accepted session under each object an invocation is known by (see `sessionCarriers`). */
+export function keepSession(carriers: readonly object[], session: Session, tenant: TenantContext | undefined): void {
+  const entry: RequestSession = tenant ? { session, tenant } : { session };
+  for (const carrier of carriers) sessions.set(carrier, entry);
+}
+
+/** The session kept under the first of these objects that has one. */
+export function findSession(carriers: readonly object[]): RequestSession | undefined {
+  for (const carrier of carriers) {
+    const entry = sessions.get(carrier);
+    if (entry) return entry;
+  }
+  return undefined;
+}
+
+/**
+ * The session the guard accepted for this request (`undefined` on public routes or without a
+ * token). Also takes a WebSocket client admitted by `SocketSessions`, or a GraphQL context's `req`.
+ */
 export function getSession(request: object): Session | undefined {
   return sessions.get(request)?.session;
 }

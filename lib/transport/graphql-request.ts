@@ -1,0 +1,108 @@
+import type { ExecutionContext } from '@nestjs/common';
+import type { Session, TenantContext } from '../claims/session.interface.js';
+import { appendSetCookie } from '../cookies/response-cookies.js';
+import type { SessionError } from '../errors/session-error.js';
+import type { GuardedRequest } from './guarded-request.js';
+import { keepSession } from './request-session.js';
+import { sessionCarriers } from './session-carriers.js';
+import { GraphQLRefusal } from './transport-refusal.js';
+
+/** The parts of the GraphQL context this module reads: the HTTP request, and the response if the app puts it there. */
+interface GraphQLContextLike {
+  req?: { headers?: Record<string, string | string[] | undefined>; method?: string };
+  res?: unknown;
+  reply?: unknown;
+}
+
+/** The parts of graphql-js's `GraphQLResolveInfo` used in logs. */
+interface ResolveInfoLike {
+  fieldName?: unknown;
+  parentType?: { name?: unknown };
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function asObject<T extends object>(value: unknown): Partial<T> {
+  return typeof value === 'object' && value !== null ? (value as Partial<T>) : {};
+}
+
+/**
+ * A resolver call (`@nestjs/graphql`, execution args `[root, args, context, info]`), read without
+ * importing GraphQL: headers and cookies from the HTTP request in the context (`req`, which the
+ * Apollo driver always sets), the tenant from the resolver's own arguments (`tenantId`).
+ */
+class GraphQLGuardedRequest implements GuardedRequest {
+  private readonly graphqlContext: GraphQLContextLike;
+  private readonly args: Record<string, unknown>;
+  /**
+   * Only when the app's GraphQL context carries the response (`context: ({ req, res }) => ({ req, res })`):
+   * automatic refresh runs only where its cookies can be set.
+   */
+  readonly appendSetCookie?: (cookies: readonly string[]) => void;
+
+  constructor(private readonly context: ExecutionContext) {
+    this.args = asObject<Record<string, unknown>>(context.getArgByIndex(1));
+    this.graphqlContext = asObject<GraphQLContextLike>(context.getArgByIndex(2));
+    const response = this.response;
+    if (response !== undefined) this.appendSetCookie = (cookies) => appendSetCookie(response, cookies);
+  }
+
+  /** The HTTP request, for custom extractors (as on HTTP routes). */
+  get raw(): unknown {
+    return this.graphqlContext.req;
+  }
+
+  header(name: string): string | undefined {
+    return single(this.graphqlContext.req?.headers?.[name]);
+  }
+
+  get cookieHeader(): string | undefined {
+    return this.header('cookie');
+  }
+
+  /** A resolver argument: `@Args('tenantId')` names the tenant as a route parameter would. */
+  param(name: string): string | undefined {
+    if (!Object.hasOwn(this.args, name)) return undefined;
+    const value = this.args[name];
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  /** The HTTP method (GraphQL over POST is an unsafe method for the CSRF check of cookie sessions). */
+  get method(): string | undefined {
+    return this.graphqlContext.req?.method;
+  }
+
+  private get response(): unknown {
+    return this.graphqlContext.res ?? this.graphqlContext.reply;
+  }
+
+  /** Only when the app's GraphQL context carries the response. */
+  setResponseHeader(name: string, value: string): void {
+    const response = asObject<{ header: (n: string, v: string) => unknown; setHeader: (n: string, v: string) => unknown }>(this.response);
+    if (typeof response.header === 'function') response.header(name, value);
+    else if (typeof response.setHeader === 'function') response.setHeader(name, value);
+  }
+
+
+  describe(): string {
+    const info = asObject<ResolveInfoLike>(this.context.getArgByIndex(3));
+    const parent = typeof info.parentType?.name === 'string' ? info.parentType.name : '?';
+    const field = typeof info.fieldName === 'string' ? info.fieldName : '?';
+    return `GraphQL ${parent}.${field}`;
+  }
+
+  keepSession(session: Session, tenant: TenantContext | undefined): void {
+    keepSession(sessionCarriers(this.context), session, tenant);
+  }
+
+  /** A GraphQL error whose `extensions` carry `code` (`UNAUTHENTICATED`, `FORBIDDEN`) and `reason`. */
+  refusal(error: SessionError): unknown {
+    return new GraphQLRefusal(error);
+  }
+}
+
+export function graphqlRequest(context: ExecutionContext): GuardedRequest {
+  return new GraphQLGuardedRequest(context);
+}

@@ -1,0 +1,74 @@
+import { HttpException } from '@nestjs/common';
+import { toHttpAnswer, type SessionErrorBody } from '../errors/http-answer.js';
+import type { SessionError } from '../errors/session-error.js';
+import { optionalClass } from './optional-package.js';
+
+/** What a gateway client or a microservice caller receives: Nest's `{ status: 'error', message }` plus our fields. */
+export interface TransportRefusalPayload {
+  status: 'error';
+  statusCode: number;
+  message: string;
+  reason: string;
+  failedValidators?: readonly string[];
+}
+
+export function refusalPayload(error: SessionError): TransportRefusalPayload {
+  const payload: TransportRefusalPayload = { status: 'error', statusCode: error.status, message: error.message, reason: error.reason };
+  if (error.failedValidators) payload.failedValidators = error.failedValidators;
+  return payload;
+}
+
+/** GraphQL `extensions.code` by status, as Apollo names them. */
+const GRAPHQL_CODE: Readonly<Record<number, string>> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 503: 'SERVICE_UNAVAILABLE' };
+
+/**
+ * A refusal in a resolver. An `HttpException`, so Nest does not log it as an unexpected error and
+ * the Apollo driver maps its status; `extensions`, which graphql-js copies onto the GraphQL error
+ * it builds from whatever a resolver throws, so the client reads `code` and `reason` there.
+ */
+export class GraphQLRefusal extends HttpException {
+  readonly extensions: { code: string; reason: string; failedValidators?: readonly string[] };
+
+  constructor(error: SessionError) {
+    const body: SessionErrorBody = toHttpAnswer(error).exception.getResponse() as SessionErrorBody;
+    super(body, error.status, { cause: error });
+    this.extensions = { code: GRAPHQL_CODE[error.status] ?? 'INTERNAL_SERVER_ERROR', reason: error.reason };
+    if (error.failedValidators) this.extensions.failedValidators = error.failedValidators;
+  }
+}
+
+/** `WsException` / `RpcException`: the error object a Nest exception filter sends as it is. */
+type NestTransportException = new (error: object) => Error;
+
+/**
+ * Stands in for `WsException` / `RpcException` should the package not load: the same shape
+ * (`getError()`), though Nest's filters, which test `instanceof`, then answer "Internal server error".
+ */
+export class TransportRefusal extends Error {
+  constructor(
+    override readonly name: string,
+    private readonly error: TransportRefusalPayload,
+  ) {
+    super(error.message);
+  }
+
+  getError(): TransportRefusalPayload {
+    return this.error;
+  }
+}
+
+async function nestTransportException(specifier: string, className: string, error: SessionError): Promise<Error> {
+  const payload = refusalPayload(error);
+  const Exception = await optionalClass<NestTransportException>(specifier, className);
+  return Exception ? new Exception(payload) : new TransportRefusal(className, payload);
+}
+
+/** The `WsException` a gateway's exception filter emits to the client as the `exception` event. */
+export function wsRefusal(error: SessionError): Promise<Error> {
+  return nestTransportException('@nestjs/websockets', 'WsException', error);
+}
+
+/** The `RpcException` a microservice's exception filter sends back to the caller. */
+export function rpcRefusal(error: SessionError): Promise<Error> {
+  return nestTransportException('@nestjs/microservices', 'RpcException', error);
+}

@@ -1,0 +1,63 @@
+import type { ExecutionContext } from '@nestjs/common';
+import type { Session, TenantContext } from '../claims/session.interface.js';
+import type { SessionError } from '../errors/session-error.js';
+import type { GuardedRequest } from './guarded-request.js';
+import { keepSession } from './request-session.js';
+import { sessionCarriers } from './session-carriers.js';
+import { SocketHandshake } from './socket-handshake.js';
+import { wsRefusal } from './transport-refusal.js';
+
+/**
+ * A gateway message (`@nestjs/websockets`, args `[client, data, ...]`), on socket.io or `ws`: the
+ * token is the one the connection was opened with, checked again on every message (so an expired
+ * token stops being accepted); the tenant may be named by the message (`{ tenantId }`).
+ */
+class WsGuardedRequest implements GuardedRequest {
+  private readonly handshake: SocketHandshake;
+
+  constructor(private readonly context: ExecutionContext) {
+    const client: unknown = context.getArgByIndex(0);
+    this.handshake = new SocketHandshake(typeof client === 'object' && client !== null ? client : {});
+  }
+
+  get raw(): unknown {
+    return this.handshake.raw;
+  }
+
+  header(name: string): string | undefined {
+    return this.handshake.header(name);
+  }
+
+  get cookieHeader(): string | undefined {
+    return this.handshake.cookieHeader;
+  }
+
+  param(name: string): string | undefined {
+    const data: unknown = this.context.getArgByIndex(1);
+    if (typeof data === 'object' && data !== null && Object.hasOwn(data, name)) {
+      const value = (data as Record<string, unknown>)[name];
+      if (typeof value === 'string') return value;
+    }
+    return this.handshake.param(name);
+  }
+
+  /** A WebSocket message has no response headers. */
+  setResponseHeader(): void {}
+
+  describe(): string {
+    return `WS ${this.context.getClass().name}.${this.context.getHandler().name}`;
+  }
+
+  keepSession(session: Session, tenant: TenantContext | undefined): void {
+    keepSession(sessionCarriers(this.context), session, tenant);
+  }
+
+  /** A `WsException` carrying `{ status: 'error', statusCode, message, reason }`, emitted as `exception`. */
+  refusal(error: SessionError): Promise<Error> {
+    return wsRefusal(error);
+  }
+}
+
+export function wsRequest(context: ExecutionContext): GuardedRequest {
+  return new WsGuardedRequest(context);
+}
