@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import type { INestApplication, Type } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import type { INestApplication, LoggerService, Type } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
 import { SessionModule, type SessionModuleExtras, type SessionModuleOptions } from '../../lib/index.js';
 
 export interface TestApp {
@@ -9,18 +9,30 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A real Nest application over Express on a loopback port. */
+/** The HTTP platforms the e2e suite runs on. */
+export type HttpAdapterName = 'express' | 'fastify';
+export const HTTP_ADAPTERS: readonly HttpAdapterName[] = ['express', 'fastify'];
+
+/** The app over Express (Nest's default) or Fastify (plain `FastifyAdapter`, no plugins: no @fastify/cookie). */
+export async function createHttpApp(moduleRef: TestingModule, adapter: HttpAdapterName, logger: LoggerService | false): Promise<INestApplication> {
+  if (adapter === 'express') return moduleRef.createNestApplication({ logger });
+  const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+  return moduleRef.createNestApplication(new FastifyAdapter(), { logger });
+}
+
+/** A real Nest application over Express (or Fastify) on a loopback port. */
 export async function startApp(
   options: SessionModuleOptions & SessionModuleExtras,
   controllers: Type[],
   providers: Type[] = [],
+  adapter: HttpAdapterName = 'express',
 ): Promise<TestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [SessionModule.forRoot(options)],
     controllers,
     providers,
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = await createHttpApp(moduleRef, adapter, false);
   await app.listen(0, '127.0.0.1');
   return { app, url: await app.getUrl(), close: () => app.close() };
 }

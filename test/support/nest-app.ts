@@ -1,20 +1,22 @@
 import 'reflect-metadata';
 import type { LoggerService, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import type { TestApp } from './app.js';
+import { createHttpApp, type HttpAdapterName, type TestApp } from './app.js';
 
 export interface NestAppOptions {
   /** Captures the app's logs; by default the app logs nothing. */
   logger?: LoggerService;
+  /** Express by default. */
+  adapter?: HttpAdapterName;
 }
 
 /**
- * A real Nest application over Express on a loopback port, from any module metadata: for
+ * A real Nest application over Express (or Fastify) on a loopback port, from any module metadata: for
  * `forRootAsync`, `globalGuard: false` or feature modules (`startApp` covers plain `forRoot`).
  */
-export async function startNestApp(metadata: ModuleMetadata, { logger }: NestAppOptions = {}): Promise<TestApp> {
+export async function startNestApp(metadata: ModuleMetadata, { logger, adapter = 'express' }: NestAppOptions = {}): Promise<TestApp> {
   const moduleRef = await Test.createTestingModule(metadata).compile();
-  const app = moduleRef.createNestApplication({ logger: logger ?? false });
+  const app = await createHttpApp(moduleRef, adapter, logger ?? false);
   await app.listen(0, '127.0.0.1');
   return { app, url: await app.getUrl(), close: () => app.close() };
 }

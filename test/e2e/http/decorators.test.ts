@@ -18,7 +18,8 @@ import {
   type Session,
   type TenantContext,
 } from '../../../lib/index.js';
-import { call, startApp, type TestApp } from '../../support/app.js';
+import { call, type TestApp } from '../../support/app.js';
+import { HTTP_ADAPTERS, onAdapter } from './on-adapter.js';
 import { ISSUER, makeKey, signSession, type TestKey } from '../../support/keys.js';
 import { expectRefusal } from '../../support/refusal.js';
 import type { JWTPayload } from 'jose';
@@ -91,7 +92,8 @@ class MfaClassController {
   @RequireClaims(claimEquals('plan', 'pro')) @Get('pro') pro() { return { ok: true }; }
 }
 
-describe('decorators over HTTP (Express)', () => {
+describe.each(HTTP_ADAPTERS)('decorators over HTTP (%s)', (adapter) => {
+  const { startApp } = onAdapter(adapter);
   let key: TestKey;
   let app: TestApp;
   const tokenFor = (claims: JWTPayload = {}) => signSession(claims, { key });

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { mfa, Permissions, RequireClaims, RequireTenant, Roles } from '../../../lib/index.js';
-import { call, startApp, type TestApp } from '../../support/app.js';
+import { call, type TestApp } from '../../support/app.js';
+import { HTTP_ADAPTERS, onAdapter } from './on-adapter.js';
 import { JwksServer } from '../../support/jwks-server.js';
 import { craftToken, ISSUER, makeKey, signSession, type TestKey } from '../../support/keys.js';
 import { expectRefusal } from '../../support/refusal.js';
@@ -21,7 +22,8 @@ class TableController {
  * Every row of the contract's error table that the foundation produces, with `realm` set:
  * status, body `{ statusCode, error, message, reason }`, and the RFC 6750 challenge.
  */
-describe('the error table over HTTP (Express), with a realm', () => {
+describe.each(HTTP_ADAPTERS)('the error table over HTTP (%s), with a realm', (adapter) => {
+  const { startApp } = onAdapter(adapter);
   let key: TestKey;
   let stranger: TestKey;
   let app: TestApp;

@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import type { JWTPayload } from 'jose';
 import { mfa, OptionalSession, Public, RequireClaims, SkipGlobalClaims, type ClaimValidator, type Session } from '../../../lib/index.js';
-import { call, startApp, type TestApp } from '../../support/app.js';
+import { call, type TestApp } from '../../support/app.js';
+import { HTTP_ADAPTERS, onAdapter } from './on-adapter.js';
 import { ISSUER, makeKey, signSession, type TestKey } from '../../support/keys.js';
 import { expectRefusal } from '../../support/refusal.js';
 
@@ -29,7 +30,8 @@ class ClassSkipController {
   @SkipGlobalClaims('notSuspended') @Get('both-skipped') bothSkipped() { return { ok: true }; }
 }
 
-describe('global claim validators (claimValidators option, @SkipGlobalClaims)', () => {
+describe.each(HTTP_ADAPTERS)('global claim validators (claimValidators option, @SkipGlobalClaims) over HTTP (%s)', (adapter) => {
+  const { startApp } = onAdapter(adapter);
   let key: TestKey;
   let app: TestApp;
   const tokenFor = (claims: JWTPayload) => signSession(claims, { key });

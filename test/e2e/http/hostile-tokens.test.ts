@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import type { JWTPayload } from 'jose';
 import { CurrentSession, Roles, type Session } from '../../../lib/index.js';
-import { call, startApp, type HttpAnswer, type TestApp } from '../../support/app.js';
+import { call, type HttpAnswer, type TestApp } from '../../support/app.js';
+import { HTTP_ADAPTERS, onAdapter } from './on-adapter.js';
 import { b64url, craftToken, ISSUER, makeKey, signSession, standardClaims, type TestKey } from '../../support/keys.js';
 import { LoopbackServer } from '../../support/loopback-server.js';
 import { hmacCompact, signCompact } from '../../support/raw-jws.js';
@@ -30,7 +31,8 @@ function prototypeSnapshot(): string {
   );
 }
 
-describe('hostile tokens over HTTP (Express)', () => {
+describe.each(HTTP_ADAPTERS)('hostile tokens over HTTP (%s)', (adapter) => {
+  const { startApp } = onAdapter(adapter);
   const prototypeBefore = prototypeSnapshot();
   let rs: TestKey;
   let es: TestKey;

@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { SignJWT } from 'jose';
 import { CurrentSession } from '../../../lib/index.js';
-import { call, startApp, type TestApp } from '../../support/app.js';
+import { call, type TestApp } from '../../support/app.js';
+import { HTTP_ADAPTERS, onAdapter } from './on-adapter.js';
 import { JwksServer } from '../../support/jwks-server.js';
 import { craftToken, ISSUER, makeKey, signSession, standardClaims, type TestKey } from '../../support/keys.js';
 import { LoopbackServer } from '../../support/loopback-server.js';
@@ -16,7 +17,8 @@ class WhoAmIController {
 let serial = 0;
 const nextSub = () => `U-${++serial}`;
 
-describe('key sources over HTTP (Express)', () => {
+describe.each(HTTP_ADAPTERS)('key sources over HTTP (%s)', (adapter) => {
+  const { startApp } = onAdapter(adapter);
   let a: TestKey;
   let b: TestKey;
   let other: TestKey;

@@ -1,9 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { mfa, RequireClaims, RequireTenant, Roles, SessionModule } from '../../../lib/index.js';
 import { call, type TestApp } from '../../support/app.js';
+import { HTTP_ADAPTERS, onAdapter } from './on-adapter.js';
 import { ISSUER, makeKey, signSession, type TestKey } from '../../support/keys.js';
 import { CapturingLogger } from '../../support/log-capture.js';
-import { startNestApp } from '../../support/nest-app.js';
 
 @Controller()
 class LoggedController {
@@ -13,7 +13,8 @@ class LoggedController {
   @RequireClaims(mfa()) @Get('mfa') mfa() { return { ok: true }; }
 }
 
-describe('rejection logging (Express)', () => {
+describe.each(HTTP_ADAPTERS)('rejection logging (%s)', (adapter) => {
+  const { startNestApp } = onAdapter(adapter);
   let key: TestKey;
   let other: TestKey;
   let app: TestApp;

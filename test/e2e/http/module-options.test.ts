@@ -8,8 +8,9 @@ import {
   type SessionModuleOptions,
 } from '../../../lib/index.js';
 import { call, type TestApp } from '../../support/app.js';
+import { HTTP_ADAPTERS, onAdapter } from './on-adapter.js';
 import { ISSUER, makeKey, signSession, type TestKey } from '../../support/keys.js';
-import { compileModule, startNestApp } from '../../support/nest-app.js';
+import { compileModule } from '../../support/nest-app.js';
 import { expectRefusal } from '../../support/refusal.js';
 
 @Controller()
@@ -56,7 +57,8 @@ function configModule(config: AppConfig) {
   return AppConfigModule;
 }
 
-describe('SessionModule options over HTTP (Express)', () => {
+describe.each(HTTP_ADAPTERS)('SessionModule options over HTTP (%s)', (adapter) => {
+  const { startNestApp } = onAdapter(adapter);
   let key: TestKey;
   let jwks: { keys: [TestKey['publicJwk']] };
   const tokenFor = (claims = {}) => signSession(claims, { key });

@@ -1,8 +1,8 @@
 import { Body, Controller, Injectable, Module, Post } from '@nestjs/common';
 import { isSessionError, Public, SessionModule, SessionService, type Session } from '../../../lib/index.js';
 import { call, type TestApp } from '../../support/app.js';
+import { HTTP_ADAPTERS, onAdapter } from './on-adapter.js';
 import { ISSUER, makeKey, signSession, type TestKey } from '../../support/keys.js';
-import { startNestApp } from '../../support/nest-app.js';
 
 /** A provider in a feature module that does not import SessionModule: the module is global. */
 @Injectable()
@@ -49,7 +49,8 @@ class AccessReportController {
 @Module({ providers: [AccessReport], controllers: [AccessReportController], exports: [AccessReport] })
 class ReportsModule {}
 
-describe('SessionService through DI in a real app (Express)', () => {
+describe.each(HTTP_ADAPTERS)('SessionService through DI in a real app (%s)', (adapter) => {
+  const { startNestApp } = onAdapter(adapter);
   let key: TestKey;
   let app: TestApp;
   let service: SessionService;

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { CurrentSession, Public, Roles, type Session } from '../../../lib/index.js';
-import { call, startApp, type TestApp } from '../../support/app.js';
+import { call, type TestApp } from '../../support/app.js';
+import { HTTP_ADAPTERS, onAdapter } from './on-adapter.js';
 import { ISSUER, makeKey, signSession, type TestKey } from '../../support/keys.js';
 
 @Controller()
@@ -10,7 +11,8 @@ class SmokeController {
   @Roles('admin') @Get('admin') admin() { return { admin: true }; }
 }
 
-describe('smoke', () => {
+describe.each(HTTP_ADAPTERS)('smoke over HTTP (%s)', (adapter) => {
+  const { startApp } = onAdapter(adapter);
   let key: TestKey;
   let app: TestApp;
   beforeAll(async () => {
@@ -18,6 +20,10 @@ describe('smoke', () => {
     app = await startApp({ issuer: ISSUER, jwks: { keys: [key.publicJwk] } }, [SmokeController]);
   });
   afterAll(() => app.close());
+
+  it('runs on the platform it names', () => {
+    expect(app.app.getHttpAdapter().getType()).toBe(adapter);
+  });
 
   it('serves public routes, guards others', async () => {
     expect((await call(`${app.url}/open`)).status).toBe(200);

@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import type { JWTPayload } from 'jose';
 import { CurrentSession, Permissions, RequireTenant, Roles, Tenant, type Session, type TenantContext } from '../../../lib/index.js';
-import { call, startApp, type TestApp } from '../../support/app.js';
+import { call, type TestApp } from '../../support/app.js';
+import { HTTP_ADAPTERS, onAdapter } from './on-adapter.js';
 import { ISSUER, makeKey, signSession, type TestKey } from '../../support/keys.js';
 import { expectRefusal } from '../../support/refusal.js';
 
@@ -31,7 +32,8 @@ class TenantController {
   scoped(@Tenant('id') id: string) { return { tenant: id }; }
 }
 
-describe('tenant resolution over HTTP (Express)', () => {
+describe.each(HTTP_ADAPTERS)('tenant resolution over HTTP (%s)', (adapter) => {
+  const { startApp } = onAdapter(adapter);
   let key: TestKey;
   let app: TestApp;
   const tenants = {

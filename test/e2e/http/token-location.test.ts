@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { CurrentSession, type RequestCredentials, type TokenExtractor } from '../../../lib/index.js';
-import { call, startApp, type TestApp } from '../../support/app.js';
+import { call, type TestApp } from '../../support/app.js';
+import { HTTP_ADAPTERS, onAdapter } from './on-adapter.js';
 import { ISSUER, makeKey, signSession, type TestKey } from '../../support/keys.js';
 import { expectRefusal } from '../../support/refusal.js';
 
@@ -16,7 +17,8 @@ const headerExtractor: TokenExtractor = (request: RequestCredentials) => {
   return request.header('x-session-token');
 };
 
-describe('token location over HTTP (Express)', () => {
+describe.each(HTTP_ADAPTERS)('token location over HTTP (%s)', (adapter) => {
+  const { startApp } = onAdapter(adapter);
   let key: TestKey;
   let apps: { byDefault: TestApp; noCookie: TestApp; namedCookie: TestApp; custom: TestApp };
   const tokenFor = (sub: string) => signSession({ sub }, { key });
