@@ -1,0 +1,51 @@
+import autocannon from 'autocannon';
+
+export interface LoadFigures {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly failures: number;
+}
+
+export interface LoadPlan {
+  readonly url: string;
+  readonly path: string;
+  /** One token for every request, or a new one per request. */
+  readonly token: string | (() => string);
+  readonly seconds: number;
+  readonly connections: number;
+}
+
+function percentile(sorted: Float64Array, fraction: number): number {
+  if (!sorted.length) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
+}
+
+/**
+ * Loads one route with autocannon. Latencies are taken from each response (autocannon's own
+ * histogram rounds to whole milliseconds, too coarse on loopback).
+ */
+export async function runLoad(plan: LoadPlan): Promise<LoadFigures> {
+  const { token } = plan;
+  const request =
+    typeof token === 'string'
+      ? { method: 'GET', path: plan.path, headers: { authorization: `Bearer ${token}` } }
+      : {
+          method: 'GET',
+          path: plan.path,
+          setupRequest: (params: { headers?: Record<string, string> }) => ({ ...params, headers: { ...params.headers, authorization: `Bearer ${token()}` } }),
+        };
+  const latencies: number[] = [];
+  const instance = autocannon({ url: plan.url, connections: plan.connections, duration: plan.seconds, requests: [request] });
+  instance.on('response', (_client, status, _bytes, responseTimeMs) => {
+    if (status >= 200 && status < 300) latencies.push(responseTimeMs);
+  });
+  const result = await instance;
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    requestsPerSecond: result['2xx'] / result.duration,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}

@@ -1,0 +1,22 @@
+/** The four ways the same app is started. */
+export type AppVariant = 'no-guard' | 'session-guard' | 'session-guard-redis' | 'passport-jwt';
+
+export const APP_LABELS: Readonly<Record<AppVariant, string>> = {
+  'no-guard': 'no guard',
+  'session-guard': 'SessionGuard',
+  'session-guard-redis': 'SessionGuard + Redis store',
+  'passport-jwt': 'passport-jwt + jwks-rsa',
+};
+
+/** What the parent tells an app process (as JSON in BENCH_APP). */
+export interface AppConfig {
+  readonly variant: AppVariant;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly jwksUri: string;
+  /** Only for `session-guard-redis`. */
+  readonly redisUrl?: string;
+}
+
+/** What an app process answers over IPC once it listens, or when it cannot start. */
+export type AppMessage = { readonly port: number } | { readonly error: string };
