@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { SessionConfigError, SessionOptions, type SessionModuleOptions } from '../../lib/index.js';
+import { ISSUER, makeKey, type TestKey } from '../support/keys.js';
+
+/** Where each limit of the README's table lives once the options are read. */
+const EFFECTIVE: Record<string, (options: SessionOptions) => unknown> = {
+  maxTokenLength: (o) => o.maxTokenLength,
+  maxResponseBytes: (o) => o.fetchLimits.maxBytes,
+  jwksTimeoutMs: (o) => o.fetchLimits.timeoutMs,
+  jwksCooldownMs: (o) => o.jwksCooldownMs,
+  jwksCacheMaxAgeMs: (o) => o.jwksCacheMaxAgeMs,
+  jwksMaxStaleMs: (o) => o.jwksMaxStaleMs,
+  clockTolerance: (o) => o.clockTolerance,
+  maxTokenAge: (o) => o.maxTokenAge,
+  maxTokenLifetime: (o) => o.maxTokenLifetime,
+  sessionCache: (o) => o.sessionCache,
+};
+
+interface LimitRow {
+  option: string;
+  documentedDefault: string;
+}
+
+/** The rows of the README's "## Limits" table. */
+function readmeLimits(): LimitRow[] {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## Limits\n'), readme.indexOf('\n## ', readme.indexOf('\n## Limits\n') + 1));
+  return [...section.matchAll(/^\| `(\w+)` \| ([^|]+) \|/gm)].map(([, option, documentedDefault]) => ({ option: option!, documentedDefault: documentedDefault!.trim() }));
+}
+
+/** The first number of a README cell ("`524288` (512 KiB)", "10,000 entries, 60 s"), or undefined for "not checked". */
+function documentedNumber(cell: string): number | undefined {
+  const match = /[\d,]+/.exec(cell.replace(/`/g, ''));
+  return match ? Number(match[0].replace(/,/g, '')) : undefined;
+}
+
+describe('limits: every one an option with a safe default, as the README lists them', () => {
+  let key: TestKey;
+  const base = (): SessionModuleOptions => ({ issuer: ISSUER, jwks: { keys: [key.publicJwk] } });
+  const rows = readmeLimits();
+
+  beforeAll(async () => {
+    key = await makeKey('ES256', 'limits');
+  });
+
+  it('the README lists every limit the module has', () => {
+    expect(rows.map((row) => row.option).sort()).toEqual(Object.keys(EFFECTIVE).sort());
+  });
+
+  it.each(rows.map((row) => [row.option, row.documentedDefault, row] as const))('%s defaults to %s', (option, _cell, row) => {
+    const effective = EFFECTIVE[option]!(new SessionOptions(base()));
+    const documented = documentedNumber(row.documentedDefault);
+    if (documented === undefined) {
+      expect(row.documentedDefault).toBe('not checked');
+      expect(effective).toBeUndefined();
+    } else if (option === 'sessionCache') {
+      expect(effective).toEqual({ maxEntries: documented, maxAgeMs: 60_000 });
+    } else {
+      expect(effective).toBe(documented);
+    }
+  });
+
+  it('the defaults are bounded: a token of at most 8 KiB, a response of at most 512 KiB, a request of at most 5 s', () => {
+    const options = new SessionOptions(base());
+    expect(options.maxTokenLength).toBeLessThanOrEqual(8192);
+    expect(options.fetchLimits.maxBytes).toBeLessThanOrEqual(512 * 1024);
+    expect(options.fetchLimits.timeoutMs).toBeLessThanOrEqual(5000);
+  });
+
+  it.each(['maxTokenLength', 'maxResponseBytes', 'jwksTimeoutMs', 'jwksCacheMaxAgeMs', 'maxTokenLifetime', 'maxTokenAge'])(
+    '%s refuses values that would switch the limit off or make no sense, naming the option',
+    (option) => {
+      for (const value of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '5000', null, {}]) {
+        const attempt = () => new SessionOptions({ ...base(), [option]: value } as SessionModuleOptions);
+        expect(attempt).toThrow(SessionConfigError);
+        expect(attempt).toThrow(new RegExp(`"${option}"`));
+      }
+    },
+  );
+
+  it.each(['jwksCooldownMs', 'jwksMaxStaleMs', 'clockTolerance'])('%s accepts 0 but refuses negative, infinite or non-numbers', (option) => {
+    expect(() => new SessionOptions({ ...base(), [option]: 0 } as SessionModuleOptions)).not.toThrow();
+    for (const value of [-1, Number.NaN, Number.POSITIVE_INFINITY, '0', null]) {
+      expect(() => new SessionOptions({ ...base(), [option]: value } as SessionModuleOptions)).toThrow(SessionConfigError);
+    }
+  });
+});
