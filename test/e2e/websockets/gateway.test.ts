@@ -1,0 +1,160 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
+import type { JWTPayload } from 'jose';
+import { CurrentSession, Public, Roles, SessionModule, SocketSessions, Tenant, type Session, type TenantContext } from '../../../lib/index.js';
+import { ISSUER, makeKey, signSession, type TestKey } from '../../support/keys.js';
+import { CapturingLogger } from '../../support/log-capture.js';
+import { connect, type Handshake, type SocketAdapterName, type TestSocket } from './socket-clients.js';
+
+@WebSocketGateway()
+class ChatGateway implements OnGatewayConnection {
+  constructor(private readonly sockets: SocketSessions) {}
+
+  /** Nest runs no guard on a connection: the gateway checks it here. */
+  handleConnection(client: object, request?: unknown) {
+    return this.sockets.admit(client, request);
+  }
+
+  @SubscribeMessage('whoami')
+  whoami(@CurrentSession() session: Session) {
+    return { event: 'whoami', data: { userId: session.userId, expiresAt: session.expiresAt.toISOString() } };
+  }
+
+  @Roles('admin') @SubscribeMessage('moderate')
+  moderate(@CurrentSession('userId') userId: string) {
+    return { event: 'moderate', data: { by: userId } };
+  }
+
+  /** The tenant comes from the message (`{ tenantId }`). */
+  @SubscribeMessage('tenant')
+  tenant(@Tenant() tenant: TenantContext | undefined, @MessageBody() body: { tenantId?: string }) {
+    return { event: 'tenant', data: { tenant: tenant ?? null, asked: body?.tenantId ?? null } };
+  }
+
+  @Public() @SubscribeMessage('ping')
+  ping() {
+    return { event: 'ping', data: 'pong' };
+  }
+}
+
+const ADAPTERS: SocketAdapterName[] = ['socket.io', 'ws'];
+
+describe.each(ADAPTERS)('WebSocket gateway over %s', (adapter) => {
+  let key: TestKey;
+  let app: INestApplication;
+  let origin: string;
+  const logger = new CapturingLogger();
+  const open: TestSocket[] = [];
+  const tokenFor = (claims: JWTPayload = {}, expiresIn = 300) => signSession(claims, { key, expiresIn });
+  const connectWith = async (handshake: Handshake) => {
+    const socket = await connect(adapter, origin, handshake);
+    open.push(socket);
+    return socket;
+  };
+  const bearer = async (claims: JWTPayload = {}) => connectWith({ authorization: `Bearer ${await tokenFor(claims)}` });
+
+  beforeAll(async () => {
+    key = await makeKey('ES256');
+    const moduleRef = await Test.createTestingModule({
+      // No clock tolerance: the expiry test waits for the exact `exp`.
+      imports: [SessionModule.forRoot({ issuer: ISSUER, jwks: { keys: [key.publicJwk] }, clockTolerance: 0 })],
+      providers: [ChatGateway],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger });
+    app.useWebSocketAdapter(adapter === 'ws' ? new WsAdapter(app) : new IoAdapter(app));
+    await app.listen(0, '127.0.0.1');
+    origin = await app.getUrl();
+  });
+  afterEach(() => {
+    for (const socket of open.splice(0)) socket.close();
+  });
+  afterAll(() => app.close());
+
+  describe('at connection (SocketSessions.admit from handleConnection)', () => {
+    it('takes the token from the handshake Authorization header', async () => {
+      const socket = await bearer({ sub: 'U-header' });
+      expect((await socket.request('whoami', {})).data).toMatchObject({ userId: 'U-header' });
+    });
+
+    it('takes the token from the DS cookie', async () => {
+      const socket = await connectWith({ cookie: `theme=dark; DS=${await tokenFor({ sub: 'U-cookie' })}` });
+      expect((await socket.request('whoami', {})).data).toMatchObject({ userId: 'U-cookie' });
+    });
+
+    if (adapter === 'socket.io') {
+      it('takes the token from the socket.io auth.token', async () => {
+        const socket = await connectWith({ authToken: await tokenFor({ sub: 'U-auth' }) });
+        expect((await socket.request('whoami', {})).data).toMatchObject({ userId: 'U-auth' });
+      });
+    }
+
+    it('refuses a connection without a token: an exception carrying the reason, then the connection is closed', async () => {
+      const socket = await connectWith({});
+      const refusal = await socket.next('exception');
+      expect(refusal.data).toEqual({ status: 'error', statusCode: 401, message: expect.any(String), reason: 'token_missing' });
+      const closed = await socket.closed;
+      if (adapter === 'ws') expect(closed).toEqual({ code: 4401, reason: 'token_missing' });
+    });
+
+    it('refuses a connection with an invalid or expired token', async () => {
+      const garbage = await connectWith({ authorization: 'Bearer not.a.token' });
+      expect((await garbage.next('exception')).data).toMatchObject({ statusCode: 401, reason: 'token_malformed' });
+      await garbage.closed;
+      const expiredToken = await tokenFor({}, -60);
+      const expired = await connectWith({ authorization: `Bearer ${expiredToken}` });
+      const refusal = await expired.next('exception');
+      expect(refusal.data).toMatchObject({ statusCode: 401, reason: 'token_expired' });
+      expect(JSON.stringify(refusal)).not.toContain(expiredToken);
+      await expired.closed;
+    });
+  });
+
+  describe('on each message (the guard)', () => {
+    it('@Roles(): a refused message is a WsException with the reason; the connection stays open', async () => {
+      const user = await bearer({ sub: 'U-user', roles: ['member'] });
+      const refusal = await user.request('moderate', {});
+      expect(refusal).toEqual({ event: 'exception', data: { status: 'error', statusCode: 403, message: expect.any(String), reason: 'missing_roles' } });
+      expect((await user.request('whoami', {})).data).toMatchObject({ userId: 'U-user' });
+      const admin = await bearer({ sub: 'U-admin', roles: ['admin'] });
+      expect(await admin.request('moderate', {})).toEqual({ event: 'moderate', data: { by: 'U-admin' } });
+    });
+
+    it('@Tenant(): the message names the tenant; a tenant the session is not a member of is refused', async () => {
+      const socket = await bearer({ tenants: { t1: { roles: ['owner'], permissions: [] } } });
+      expect((await socket.request('tenant', { tenantId: 't1' })).data).toEqual({
+        tenant: { id: 't1', roles: ['owner'], permissions: [] },
+        asked: 't1',
+      });
+      expect((await socket.request('tenant', {})).data).toEqual({ tenant: null, asked: null });
+      expect((await socket.request('tenant', { tenantId: 't2' })).data).toMatchObject({ statusCode: 403, reason: 'tenant_not_member' });
+    });
+
+    it('@Public() messages are answered', async () => {
+      const socket = await bearer();
+      expect(await socket.request('ping', {})).toEqual({ event: 'ping', data: 'pong' });
+    });
+
+    it('a token that expires while connected stops being accepted', async () => {
+      const socket = await connectWith({ authorization: `Bearer ${await tokenFor({ sub: 'U-short' }, 2)}` });
+      expect((await socket.request('whoami', {})).data).toMatchObject({ userId: 'U-short' });
+      // Ask until the answer changes (bounded): the same token, checked again on every message.
+      const deadline = Date.now() + 10_000;
+      let answer = await socket.request('whoami', {});
+      while (answer.event === 'whoami' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        answer = await socket.request('whoami', {});
+      }
+      expect(answer).toEqual({ event: 'exception', data: expect.objectContaining({ statusCode: 401, reason: 'token_expired' }) });
+    });
+  });
+
+  it('refusals are logged at debug level, never as errors', () => {
+    expect(logger.at('error', 'warn', 'fatal')).toEqual([]);
+    expect(logger.at('debug').some((entry) => entry.message.includes('missing_roles'))).toBe(true);
+    expect(logger.at('debug').some((entry) => entry.message.includes('token_missing'))).toBe(true);
+  });
+});
