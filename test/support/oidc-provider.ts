@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type Provider from 'oidc-provider';
-import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 
 type OidcProviderModule = typeof import('oidc-provider');
 
@@ -34,10 +34,34 @@ let providerModule: Promise<OidcProviderModule> | undefined;
 export const RESOURCE = 'https://api.example.test';
 export const RESOURCE_SCOPES = 'orders:read orders:write';
 
-export const CLIENT = Object.freeze({
+export interface TestClient {
+  readonly id: string;
+  readonly secret?: string;
+  readonly redirectUri: string;
+  /** How it authenticates at the token and revocation endpoints. */
+  readonly method: 'client_secret_basic' | 'client_secret_post' | 'none';
+}
+
+export const CLIENT: TestClient = Object.freeze({
   id: 'orders-service',
   secret: 'orders-service-secret-that-is-long-enough-0123456789',
   redirectUri: 'http://127.0.0.1/callback',
+  method: 'client_secret_basic',
+});
+
+/** The same kind of client, sending its secret in the request body. */
+export const POST_CLIENT: TestClient = Object.freeze({
+  id: 'orders-post',
+  secret: 'orders-post-secret-that-is-long-enough-0123456789',
+  redirectUri: 'http://127.0.0.1/callback',
+  method: 'client_secret_post',
+});
+
+/** A public client (a browser or mobile app): no secret, PKCE, rotating refresh tokens. */
+export const PUBLIC_CLIENT: TestClient = Object.freeze({
+  id: 'orders-spa',
+  redirectUri: 'http://127.0.0.1/callback',
+  method: 'none',
 });
 
 export interface SigningKey {
@@ -150,14 +174,14 @@ export class OidcProviderServer {
    * browser through the provider's development login and consent pages. With `offline_access`
    * (the default scope asks for it) the answer holds a refresh token.
    */
-  async authorizationCodeTokens(accountId = 'user-1', scope = `openid offline_access ${RESOURCE_SCOPES}`): Promise<TokenResponse> {
+  async authorizationCodeTokens(accountId = 'user-1', scope = `openid offline_access ${RESOURCE_SCOPES}`, client: TestClient = CLIENT): Promise<TokenResponse> {
     const cookies = new Map<string, string>();
     const verifier = randomBytes(32).toString('base64url');
     let url = new URL(`${this.issuer}/auth`);
     url.search = new URLSearchParams({
-      client_id: CLIENT.id,
+      client_id: client.id,
       response_type: 'code',
-      redirect_uri: CLIENT.redirectUri,
+      redirect_uri: client.redirectUri,
       scope,
       prompt: 'consent',
       resource: RESOURCE,
@@ -174,10 +198,10 @@ export class OidcProviderServer {
         cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
       }
       const location = response.headers.get('location');
-      if (location?.startsWith(CLIENT.redirectUri)) {
+      if (location?.startsWith(client.redirectUri)) {
         const code = new URL(location).searchParams.get('code');
         if (!code) throw new Error(`authorization failed: ${location}`);
-        return this.tokenRequest(new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CLIENT.redirectUri, code_verifier: verifier }));
+        return this.tokenRequest(new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, code_verifier: verifier }), client);
       }
       if (location) {
         url = new URL(location, url);
@@ -198,16 +222,13 @@ export class OidcProviderServer {
     return this.tokenRequest(new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }));
   }
 
-  /** POSTs a token request authenticated with the client's secret (client_secret_basic). */
-  async tokenRequest(body: URLSearchParams): Promise<TokenResponse> {
-    const response = await fetch(this.tokenEndpoint, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${CLIENT.id}:${CLIENT.secret}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body,
-    });
+  /** POSTs a token request, authenticated as the client's method says (client_secret_basic by default). */
+  async tokenRequest(body: URLSearchParams, client: TestClient = CLIENT): Promise<TokenResponse> {
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (client.method === 'client_secret_basic') headers.authorization = `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`;
+    else body.set('client_id', client.id);
+    if (client.method === 'client_secret_post') body.set('client_secret', client.secret!);
+    const response = await fetch(this.tokenEndpoint, { method: 'POST', headers, body });
     const json = (await response.json()) as TokenResponse & { error?: string; error_description?: string };
     if (response.status !== 200) throw new Error(`token endpoint answered ${response.status}: ${json.error} ${json.error_description ?? ''}`);
     return json;
@@ -234,7 +255,18 @@ export class OidcProviderServer {
           token_endpoint_auth_method: 'client_secret_basic',
           id_token_signed_response_alg: 'ES256',
         },
+        ...[POST_CLIENT, PUBLIC_CLIENT].map((client): ClientMetadata => ({
+          client_id: client.id,
+          ...(client.secret !== undefined && { client_secret: client.secret }),
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+          redirect_uris: [client.redirectUri],
+          token_endpoint_auth_method: client.method,
+          id_token_signed_response_alg: 'ES256',
+        })),
       ],
+      // Every refresh rotates the refresh token; the old one is then refused (and reusing it revokes the grant).
+      rotateRefreshToken: true,
       jwks: { keys: this.keys.map((key) => key.privateJwk) },
       // Loopback only: the provider's cookies are signed with a fixed test key.
       cookies: { keys: ['oidc-provider-test-cookie-key'] },
@@ -258,7 +290,8 @@ export class OidcProviderServer {
           },
         },
       },
-      extraTokenClaims: () => extraTokenClaims,
+      // A user's access tokens carry their grant as the session id (`sid`, RFC 9068 allows it): stable across refreshes.
+      extraTokenClaims: (_ctx, token) => ({ ...extraTokenClaims, ...('grantId' in token && typeof token.grantId === 'string' && { sid: token.grantId }) }),
       // Any account id logs in on the development login page; its only claim is `sub`.
       findAccount: (_ctx, accountId) => ({ accountId, claims: () => ({ sub: accountId }) }),
       ttl: {
