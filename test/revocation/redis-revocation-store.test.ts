@@ -1,7 +1,5 @@
 import { createClient } from 'redis';
-import { SessionError } from '../../lib/errors/session-error.js';
-import type { RedisClientLike } from '../../lib/revocation/redis-client.js';
-import { RedisRevocationStore } from '../../lib/revocation/redis-revocation.store.js';
+import { RedisRevocationStore, SessionError, type RedisClientLike } from '../../lib/index.js';
 import { RedisServer } from '../support/redis-server.js';
 import { waitFor } from '../support/wait-for.js';
 
