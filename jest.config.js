@@ -3,6 +3,9 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // test/nest11 holds Nest 11 and its own checks: only jest.nest11.config.js runs them, and only it resolves from there.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/nest11/'],
+  modulePathIgnorePatterns: ['<rootDir>/test/nest11/node_modules/'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     // Relative imports carry `.js` (NodeNext); Jest reads the `.ts` source beside it.

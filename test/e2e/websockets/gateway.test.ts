@@ -1,15 +1,40 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
+import { Catch, UseFilters, UseGuards, type ArgumentsHost, type ExceptionFilter, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { JWTPayload } from 'jose';
-import { CurrentSession, Public, Roles, SessionModule, SocketSessions, Tenant, type Session, type TenantContext } from '../../../lib/index.js';
+import { CurrentSession, Public, Roles, SessionGuard, SessionModule, SocketSessions, Tenant, type Session, type TenantContext } from '../../../lib/index.js';
 import { ISSUER, makeKey, signSession, type TestKey } from '../../support/keys.js';
 import { CapturingLogger } from '../../support/log-capture.js';
+import { nestMajor } from '../../support/nest-major.js';
 import { connect, type Handshake, type SocketAdapterName, type TestSocket } from './socket-clients.js';
 
+/**
+ * Nest 11's exception filter only `emit`s, which a native `ws` client never receives (Nest 12
+ * sends it): what a Nest 11 app with the `ws` adapter needs for any `WsException`.
+ */
+@Catch()
+class SendingWsExceptionFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost) {
+    const client = host.switchToWs().getClient<{ readyState?: unknown; send(data: string): void; emit(event: string, data: unknown): void }>();
+    const error = (exception as { getError?: () => unknown }).getError?.() ?? { status: 'error', message: 'Internal server error' };
+    if (typeof client.readyState === 'number') client.send(JSON.stringify({ event: 'exception', data: error }));
+    else client.emit('exception', error);
+  }
+}
+
+/**
+ * Nest 12 runs the global guard on gateway messages; Nest 11 runs no global guard there, so
+ * the gateway names it (as the README says for Nest 11).
+ */
+const ON_NEST_11: ClassDecorator = nestMajor() === 11 ? (target) => {
+  UseGuards(SessionGuard)(target);
+  UseFilters(SendingWsExceptionFilter)(target);
+} : () => undefined;
+
+@ON_NEST_11
 @WebSocketGateway()
 class ChatGateway implements OnGatewayConnection {
   constructor(private readonly sockets: SocketSessions) {}
