@@ -112,7 +112,7 @@ describe('algorithm confusion', () => {
     ['lower case', 'rs256', 'algorithm_not_allowed'],
     ['with a trailing space', 'RS256 ', 'algorithm_not_allowed'],
     ['an unknown name', 'RS1', 'algorithm_not_allowed'],
-  ])('alg as %s is %s, signed by the real key or not', async (_name, alg, reason) => {
+  ])('alg as %s (%j) is %s, signed by the real key or not', async (_name, alg, reason) => {
     const body = `${segment({ alg, kid: rs.kid })}.${segment(claims())}`;
     const token = `${body}.${await signInput(body, rs)}`;
     for (const app of apps()) expectInvalid(await app.get('/admin', { token }), reason, token);
