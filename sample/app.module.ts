@@ -2,10 +2,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { SessionModule } from '../lib/index.js';
 import { AccountController } from './account/account.controller.js';
 import { AdminController } from './admin/admin.controller.js';
+import { AuthController } from './auth/auth.controller.js';
 import { BillingController } from './billing/billing.controller.js';
 import type { SampleConfig } from './config/sample-config.js';
 import { DevIssuer } from './dev-issuer/dev-issuer.js';
 import { DevIssuerModule } from './dev-issuer/dev-issuer.module.js';
+import { DevLoginController } from './dev-issuer/dev-login.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ProjectsController } from './projects/projects.controller.js';
 import { ProjectsService } from './projects/projects.service.js';
@@ -30,7 +32,15 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [session, ...(config.mode === 'dev-issuer' ? [DevIssuerModule] : [])],
-      controllers: [HealthController, AccountController, ProjectsController, BillingController, AdminController],
+      controllers: [
+        HealthController,
+        AccountController,
+        ProjectsController,
+        BillingController,
+        AdminController,
+        AuthController,
+        ...(config.mode === 'dev-issuer' ? [DevLoginController] : []),
+      ],
       providers: [ProjectsService],
     };
   }

@@ -13,7 +13,18 @@ const shared = { claimValidators: [notSuspended] } satisfies Partial<SessionModu
  * same set to other services and tools.
  */
 export function devIssuerSessionOptions(issuer: DevIssuer): SessionModuleOptions {
-  return { ...shared, issuer: DEV_ISSUER, audience: DEV_AUDIENCE, jwks: issuer.jwks };
+  return {
+    ...shared,
+    issuer: DEV_ISSUER,
+    audience: DEV_AUDIENCE,
+    jwks: issuer.jwks,
+    // Browser sessions: the dev issuer's refresh and revocation endpoints, as a public client;
+    // an expired DS cookie is refreshed from DSR by the guard itself.
+    tokenEndpoint: issuer.oauth.tokenEndpoint,
+    revocationEndpoint: issuer.oauth.revocationEndpoint,
+    clientId: issuer.clientId,
+    autoRefresh: true,
+  };
 }
 
 export function providerSessionOptions(config: ProviderConfig): SessionModuleOptions {

@@ -1,6 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JSONWebKeySet } from 'jose';
+import { DEV_CLIENT_ID, DevOAuthServer } from './dev-oauth-server.js';
+import { DevRefreshTokens } from './dev-refresh-tokens.js';
 import type { DevTokenRequest } from './dev-token-request.js';
+
+/** A login's tokens, as `setSessionCookies` takes them. */
+export interface DevLogin {
+  readonly sessionToken: string;
+  readonly expiresAt: Date;
+  readonly refreshToken: string;
+  readonly refreshExpiresAt: Date;
+}
 
 /** The `iss` and `aud` of dev tokens, and what the module expects in dev-issuer mode. */
 export const DEV_ISSUER = 'sample-dev-issuer';
@@ -12,6 +22,10 @@ export const DEV_AUDIENCE = 'sample-api';
  * Tokens do not survive a restart: the next start makes a new key with a new `kid`.
  */
 export class DevIssuer {
+  private readonly refreshTokens = new DevRefreshTokens();
+  /** Its token and revocation endpoints, on their own loopback port (see `DevOAuthServer`). */
+  oauth!: DevOAuthServer;
+
   private constructor(
     private readonly privateKey: CryptoKey,
     private readonly kid: string,
@@ -23,11 +37,51 @@ export class DevIssuer {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     const kid = `dev-${randomBytes(6).toString('hex')}`;
     const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
-    return new DevIssuer(privateKey, kid, Object.freeze({ keys: [Object.freeze(jwk)] }));
+    const issuer = new DevIssuer(privateKey, kid, Object.freeze({ keys: [Object.freeze(jwk)] }));
+    issuer.oauth = await DevOAuthServer.start({
+      refresh: (refreshToken) => issuer.refresh(refreshToken),
+      revoke: (token) => issuer.refreshTokens.revoke(token),
+    });
+    return issuer;
+  }
+
+  /** The OAuth client id the SessionModule uses at the dev endpoints. */
+  get clientId(): string {
+    return DEV_CLIENT_ID;
+  }
+
+  /** A login: a session token and a rotating refresh token for the same session (`sid`). */
+  async login(request: DevTokenRequest): Promise<DevLogin> {
+    const sid = randomUUID();
+    const sessionToken = await this.issue(request, sid);
+    return {
+      sessionToken,
+      expiresAt: new Date((Math.floor(Date.now() / 1000) + request.ttl) * 1000),
+      refreshToken: this.refreshTokens.start(request, sid),
+      refreshExpiresAt: new Date(Date.now() + this.refreshTokens.lifetimeSeconds * 1000),
+    };
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.oauth.close();
+  }
+
+  /** The refresh grant: a new session token for the same login, and the next refresh token. */
+  private async refresh(refreshToken: string): Promise<Record<string, unknown> | { error: string }> {
+    const rotated = this.refreshTokens.rotate(refreshToken);
+    if (!rotated) return { error: 'invalid_grant' };
+    return {
+      access_token: await this.issue(rotated.request, rotated.sid),
+      token_type: 'Bearer',
+      expires_in: rotated.request.ttl,
+      refresh_token: rotated.refreshToken,
+      // The login's refresh tokens share one end: a rotation does not extend it.
+      refresh_expires_in: Math.max(1, Math.floor((rotated.expiresAt - Date.now()) / 1000)),
+    };
   }
 
   /** Signs a session token in Descope's claim layout. */
-  issue(request: DevTokenRequest): Promise<string> {
+  issue(request: DevTokenRequest, sid: string = randomUUID()): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({
       // Extra claims first (e.g. `suspended`, `auth_time`, `nbf`): the layout claims below and
@@ -38,7 +92,7 @@ export class DevIssuer {
       tenants: request.tenants,
       ...(request.tenant !== undefined && { dct: request.tenant }),
       amr: request.amr,
-      sid: randomUUID(),
+      sid,
     })
       .setProtectedHeader({ alg: 'ES256', kid: this.kid, typ: 'JWT' })
       .setIssuer(DEV_ISSUER)
