@@ -1,11 +1,22 @@
 import 'reflect-metadata';
-import { Controller, type INestMicroservice } from '@nestjs/common';
+import { Controller, UseGuards, type INestApplication, type INestMicroservice } from '@nestjs/common';
 import { ClientProxyFactory, MessagePattern, Payload, Transport, type ClientProxy } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import type { JWTPayload } from 'jose';
 import type { AddressInfo, Server } from 'node:net';
 import { lastValueFrom } from 'rxjs';
-import { CurrentSession, Public, Roles, SessionConfigError, SessionModule, SessionOptions, Tenant, type SessionModuleOptions, type TenantContext } from '../../../lib/index.js';
+import {
+  CurrentSession,
+  Public,
+  Roles,
+  SessionConfigError,
+  SessionGuard,
+  SessionModule,
+  SessionOptions,
+  Tenant,
+  type SessionModuleOptions,
+  type TenantContext,
+} from '../../../lib/index.js';
 import { ISSUER, makeKey, signSession, type TestKey } from '../../support/keys.js';
 import { CapturingLogger } from '../../support/log-capture.js';
 
@@ -142,5 +153,75 @@ describe('microservice handlers over TCP', () => {
   it('refusals are logged at debug level, never as errors', () => {
     expect(logger.at('error', 'warn', 'fatal')).toEqual([]);
     expect(logger.at('debug').some((entry) => entry.message.includes('RPC whoami') && entry.message.includes('token_missing'))).toBe(true);
+  });
+});
+
+@Controller()
+class OpenHandlers {
+  @MessagePattern('whoami')
+  whoami(@CurrentSession('userId') userId: string | undefined) {
+    return { userId: userId ?? null };
+  }
+}
+
+@UseGuards(SessionGuard)
+@Controller()
+class GuardedHandlers {
+  @MessagePattern('guarded.whoami')
+  whoami(@CurrentSession('userId') userId: string) {
+    return { userId };
+  }
+}
+
+/**
+ * An HTTP app with a microservice connected (`connectMicroservice`): Nest applies the app's
+ * global guards to it only with `inheritAppConfig: true`; otherwise handlers name the guard.
+ */
+describe('microservice handlers in a hybrid application (TCP)', () => {
+  let key: TestKey;
+
+  async function hybrid(inheritAppConfig: boolean): Promise<{ app: INestApplication; client: ClientProxy }> {
+    const moduleRef = await Test.createTestingModule({
+      imports: [SessionModule.forRoot({ issuer: ISSUER, jwks: { keys: [key.publicJwk] } })],
+      controllers: [OpenHandlers, GuardedHandlers],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    const microservice = app.connectMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 } }, { inheritAppConfig });
+    await app.startAllMicroservices();
+    await app.init();
+    const { port } = microservice.unwrap<Server>().address() as AddressInfo;
+    const client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+    await client.connect();
+    return { app, client };
+  }
+
+  const send = async (service: { client: ClientProxy }, pattern: string, message: unknown) =>
+    lastValueFrom(service.client.send(pattern, message)).then((ok: unknown) => ({ ok }), (error: unknown) => ({ error }));
+
+  beforeAll(async () => {
+    key = await makeKey('ES256');
+  });
+
+  it('with inheritAppConfig: true, the global guard checks every handler', async () => {
+    const service = await hybrid(true);
+    try {
+      expect(await send(service, 'whoami', {})).toEqual({ error: expect.objectContaining({ reason: 'token_missing' }) });
+      expect(await send(service, 'whoami', { token: await signSession({ sub: 'U-hybrid' }, { key }) })).toEqual({ ok: { userId: 'U-hybrid' } });
+    } finally {
+      await service.client.close();
+      await service.app.close();
+    }
+  });
+
+  it('without it, only handlers under @UseGuards(SessionGuard) are checked (Nest runs no global guard there)', async () => {
+    const service = await hybrid(false);
+    try {
+      expect(await send(service, 'whoami', {})).toEqual({ ok: { userId: null } });
+      expect(await send(service, 'guarded.whoami', {})).toEqual({ error: expect.objectContaining({ reason: 'token_missing' }) });
+      expect(await send(service, 'guarded.whoami', { token: await signSession({ sub: 'U-named' }, { key }) })).toEqual({ ok: { userId: 'U-named' } });
+    } finally {
+      await service.client.close();
+      await service.app.close();
+    }
   });
 });
