@@ -12,8 +12,24 @@ const EMPTY: readonly string[] = Object.freeze([]);
 /** Only a real array counts; only its string members count. A lone string grants nothing. */
 export function stringArray(value: unknown): readonly string[] {
   if (!Array.isArray(value)) return EMPTY;
-  const strings = value.filter((item): item is string => typeof item === 'string');
+  if (isFrozenStringList(value)) return value.length ? value : EMPTY;
+  // An index loop into a plain array: `filter` would build an instance of a subclass (its species).
+  const strings: string[] = [];
+  for (let index = 0; index < value.length; index++) {
+    const item: unknown = value[index];
+    if (typeof item === 'string') strings.push(item);
+  }
   return strings.length ? Object.freeze(strings) : EMPTY;
+}
+
+/**
+ * A frozen, plain array of strings alone (a verified payload's arrays are frozen before mapping)
+ * is used as is: no copy per token. A subclass or a hole is copied like anything else.
+ */
+function isFrozenStringList(value: unknown[]): value is string[] {
+  if (!Object.isFrozen(value) || Object.getPrototypeOf(value) !== Array.prototype) return false;
+  for (let index = 0; index < value.length; index++) if (typeof value[index] !== 'string') return false;
+  return true;
 }
 
 /** Space-separated OAuth `scope` (RFC 6749 section 3.3), or an array of scopes. */
