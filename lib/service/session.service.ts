@@ -4,6 +4,7 @@ import type { ClaimsMapper } from '../claims/claims-mapper.interface.js';
 import { tenantGrants } from '../claims/safe-values.js';
 import { createSession } from '../claims/session-factory.js';
 import type { Session } from '../claims/session.interface.js';
+import { detachedCopy } from '../cache/detached-string.js';
 import { sessionValidUntil } from '../cache/session-validity.js';
 import { VerifiedSessionCache } from '../cache/verified-session-cache.js';
 import type { SessionCookieOptions } from '../cookies/session-cookies.js';
@@ -149,8 +150,11 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
   /** Full verification; only a session that passes it is cached. */
   private async verifyAndRemember(token: string): Promise<Session> {
     const { payload, mapClaims } = await this.verifier.verify(token);
-    const session = this.toSession(payload, token, mapClaims);
-    this.verified?.set(token, session, sessionValidUntil(session, this.options.maxTokenAge));
+    if (this.verified === undefined) return this.toSession(payload, token, mapClaims);
+    // The cached session must not keep the request header the token was cut from alive.
+    const kept = detachedCopy(token);
+    const session = this.toSession(payload, kept, mapClaims);
+    this.verified.set(kept, session, sessionValidUntil(session, this.options.maxTokenAge));
     return session;
   }
 
