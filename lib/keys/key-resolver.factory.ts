@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, exportJWK, importSPKI, type JSONWebKeySet } from 'jose';
 import { SessionConfigError } from '../errors/session-config.error.js';
 import type { IssuerConfig, KeySource, SessionOptions } from '../options/session-options.js';
 import { ProviderDirectory } from '../provider/provider-directory.js';
@@ -7,7 +7,7 @@ import { CompositeKeyResolver } from './composite-key.resolver.js';
 import { DiscoveredJwksResolver } from './discovered-jwks.resolver.js';
 import { JwksKeyResolver, type JoseKeySet } from './jwks-key.resolver.js';
 import type { KeyResolver } from './key-resolver.interface.js';
-import { usableKeySet } from './key-usability.js';
+import { unusableReason, usableKeySet } from './key-usability.js';
 import { OutageLog, type KeyLogger } from './outage-log.js';
 import { PemKeyResolver } from './pem-key.resolver.js';
 import { RemoteKeySet } from './remote-key-set.js';
@@ -15,14 +15,21 @@ import { SecretKeyResolver } from './secret-key.resolver.js';
 
 const defaultLogger = new Logger('SessionKeys');
 
-/** A PEM that no allowed algorithm accepts is a configuration error, not a silent `key_not_found`. */
+/**
+ * Each PEM is checked at start-up as a fetched key would be: one that no allowed algorithm
+ * accepts, or that is unusable (RSA under 2048 bits, the ROCA fingerprint), is a configuration
+ * error, not a silent refusal of every token.
+ */
 async function pemResolver(pems: readonly string[], algorithms: readonly string[]): Promise<KeyResolver> {
   for (const pem of pems) {
     const single = new PemKeyResolver([pem]);
-    const usable = await Promise.all(algorithms.map((alg) => single.keysFor(alg)));
-    if (!usable.some((keys) => keys.length > 0)) {
+    const usable = await Promise.all(algorithms.map(async (alg) => ((await single.keysFor(alg)).length ? alg : undefined)));
+    const alg = usable.find((candidate) => candidate !== undefined);
+    if (alg === undefined) {
       throw new SessionConfigError('publicKey', `holds a key that none of the allowed algorithms (${algorithms.join(', ')}) can use`);
     }
+    const reason = unusableReason(await exportJWK(await importSPKI(pem, alg, { extractable: true })), algorithms);
+    if (reason !== undefined) throw new SessionConfigError('publicKey', `holds a key that ${reason}`);
   }
   return new PemKeyResolver(pems);
 }

@@ -1,5 +1,6 @@
 import type { JSONWebKeySet, JWK } from 'jose';
 import { isPlainRecord } from '../claims/safe-values.js';
+import { hasRocaFingerprint } from './roca-fingerprint.js';
 
 const MIN_RSA_BITS = 2048;
 
@@ -31,6 +32,7 @@ export function unusableReason(jwk: unknown, algorithms: readonly string[]): str
     if (typeof jwk.n !== 'string') return 'is an RSA key without a modulus';
     const bits = bitLength(jwk.n);
     if (bits < MIN_RSA_BITS) return `is an RSA key of ${bits} bits (at least ${MIN_RSA_BITS} required)`;
+    if (hasRocaFingerprint(Buffer.from(jwk.n, 'base64url'))) return 'is an RSA key with the ROCA fingerprint (CVE-2017-15361)';
   }
   return undefined;
 }

@@ -2,7 +2,7 @@ import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import type { ClaimsMapper } from '../claims/claims-mapper.interface.js';
 import { CLAIMS_PRESETS, isClaimsPreset } from '../claims/presets/index.js';
 import { SessionConfigError } from '../errors/session-config.error.js';
-import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, isAsymmetricAlgorithm, isHmacAlgorithm, type SessionAlgorithm } from '../keys/algorithms.js';
+import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, HMAC_MIN_SECRET_BYTES, isAsymmetricAlgorithm, isHmacAlgorithm, type SessionAlgorithm } from '../keys/algorithms.js';
 import { providerUrl } from '../provider/url-policy.js';
 import { nonEmptyStrings, rejectUnknownKeys } from './option-readers.js';
 import type { IssuerOptions } from './session-module-options.interface.js';
@@ -38,12 +38,12 @@ export function readIssuerConfig(input: IssuerOptions, prefix: string, allowInse
   const issuers = nonEmptyStrings(`${prefix}issuer`, input.issuer);
   const audience = input.audience === undefined ? undefined : nonEmptyStrings(`${prefix}audience`, input.audience);
   const keySources = Object.freeze(readKeySources(input, issuers, prefix, allowInsecureHttp));
-  const hasSecret = keySources.some((source) => source.kind === 'secret');
+  const secret = keySources.find((source) => source.kind === 'secret');
   return Object.freeze({
     issuers,
     ...(audience && { audience }),
     keySources,
-    algorithms: Object.freeze(readAlgorithms(input.algorithms, hasSecret, prefix)),
+    algorithms: Object.freeze(readAlgorithms(input.algorithms, secret?.secret.byteLength, prefix)),
     mapClaims: readClaims(input.claims, prefix),
   });
 }
@@ -103,8 +103,15 @@ function readKeySources(input: IssuerOptions, issuers: readonly string[], prefix
   return sources;
 }
 
-function readAlgorithms(algorithms: unknown, hasSecret: boolean, prefix: string): SessionAlgorithm[] {
-  if (algorithms === undefined) return hasSecret ? [...HMAC_ALGORITHMS] : [...ASYMMETRIC_ALGORITHMS];
+/**
+ * Asymmetric algorithms by default; with a secret, the HS* algorithms it is long enough for
+ * (RFC 7518 section 3.2), and an explicit one it is too short for stops the app.
+ */
+function readAlgorithms(algorithms: unknown, secretBytes: number | undefined, prefix: string): SessionAlgorithm[] {
+  const hasSecret = secretBytes !== undefined;
+  if (algorithms === undefined) {
+    return hasSecret ? HMAC_ALGORITHMS.filter((alg) => secretBytes >= HMAC_MIN_SECRET_BYTES[alg]) : [...ASYMMETRIC_ALGORITHMS];
+  }
   if (!Array.isArray(algorithms) || algorithms.length === 0) {
     throw new SessionConfigError(`${prefix}algorithms`, 'must be a non-empty array');
   }
@@ -112,8 +119,12 @@ function readAlgorithms(algorithms: unknown, hasSecret: boolean, prefix: string)
     if (typeof alg !== 'string' || !(isAsymmetricAlgorithm(alg) || isHmacAlgorithm(alg))) {
       throw new SessionConfigError(`${prefix}algorithms`, `holds unknown or unsafe algorithm ${JSON.stringify(alg)}; known: ${[...ASYMMETRIC_ALGORITHMS, ...HMAC_ALGORITHMS].join(', ')}`);
     }
-    if (isHmacAlgorithm(alg) && !hasSecret) throw new SessionConfigError(`${prefix}secret`, `is required for algorithm ${alg}`);
-    if (!isHmacAlgorithm(alg) && hasSecret) {
+    if (isHmacAlgorithm(alg)) {
+      if (!hasSecret) throw new SessionConfigError(`${prefix}secret`, `is required for algorithm ${alg}`);
+      if (secretBytes < HMAC_MIN_SECRET_BYTES[alg]) {
+        throw new SessionConfigError(`${prefix}secret`, `must be at least ${HMAC_MIN_SECRET_BYTES[alg]} bytes for ${alg}, got ${secretBytes}`);
+      }
+    } else if (hasSecret) {
       throw new SessionConfigError(`${prefix}algorithms`, `holds ${alg}, but with a secret only HS256, HS384 and HS512 are accepted`);
     }
     return alg;

@@ -1,14 +1,16 @@
 import { compactVerify, errors, jwtVerify, type CompactJWSHeaderParameters, type CompactVerifyResult, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import { SessionError } from '../errors/session-error.js';
+import { HMAC_MIN_SECRET_BYTES, isHmacAlgorithm } from '../keys/algorithms.js';
 import type { KeyResolver, VerificationKey } from '../keys/key-resolver.interface.js';
 import type { IssuerConfig, SessionOptions } from '../options/session-options.js';
 import { reasonForJoseError } from './jose-error-reason.js';
 
-/** RFC 7518 section 3.2: an HMAC key at least as long as the hash output; jose does not check it. */
-const HMAC_MIN_BYTES: Readonly<Record<string, number>> = Object.freeze({ HS256: 32, HS384: 48, HS512: 64 });
-
+/**
+ * RFC 7518 section 3.2, which jose does not check. The options already keep such algorithms out of
+ * the allow-list; this holds for any `KeyResolver` an application plugs in.
+ */
 function strongEnough(alg: string | undefined, key: VerificationKey): VerificationKey {
-  const min = alg !== undefined && Object.hasOwn(HMAC_MIN_BYTES, alg) ? HMAC_MIN_BYTES[alg]! : 0;
+  const min = alg !== undefined && isHmacAlgorithm(alg) ? HMAC_MIN_SECRET_BYTES[alg] : 0;
   if (key instanceof Uint8Array && key.byteLength < min) {
     throw new SessionError('key_not_found', { message: `The configured secret is too short for ${alg}` });
   }

@@ -71,9 +71,7 @@ const SAME_AS_VALID: Record<string, Record<number, number>> = {
  */
 const KNOWN_DEFECTS: Record<string, Record<number, string>> = {
   json_web_signature_test: {},
-  json_web_key_test: {
-    7: 'an RSA key with the ROCA fingerprint (CVE-2017-15361) is not detected: lib/keys/key-usability.ts should skip it',
-  },
+  json_web_key_test: {},
 };
 
 function load(file: string): VectorGroup[] {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { SessionConfigError, SessionError, SessionOptions, type SessionModuleOptions } from '../../../lib/index.js';
 import { createKeyResolver } from '../../../lib/keys/key-resolver.factory.js';
 import { ProviderDirectory } from '../../../lib/provider/provider-directory.js';
@@ -21,6 +22,24 @@ describe('createKeyResolver', () => {
   beforeAll(async () => {
     key = await makeKey('ES256', 'sig');
     other = await makeKey('ES256', 'other');
+  });
+
+  describe('PEM public keys are screened at start-up', () => {
+    const pem = (modulusLength: number) =>
+      generateKeyPairSync('rsa', { modulusLength }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
+
+    it('refuses an RSA key under 2048 bits, naming the option', async () => {
+      await expect(build({ issuer: 'i', publicKey: pem(1024) })).rejects.toThrow(SessionConfigError);
+      await expect(build({ issuer: 'i', publicKey: pem(1024) })).rejects.toThrow(/"publicKey"/);
+    });
+
+    it('refuses a key no allowed algorithm can use', async () => {
+      await expect(build({ issuer: 'i', publicKey: key.publicPem, algorithms: ['RS256'] })).rejects.toThrow(/"publicKey" holds a key that none of the allowed algorithms/);
+    });
+
+    it('accepts a 2048-bit RSA key and an EC key together', async () => {
+      await expect(build({ issuer: 'i', publicKey: [pem(2048), key.publicPem] })).resolves.toBeDefined();
+    });
   });
 
   describe('the jwks option gets the same screening as a fetched set', () => {

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { JWK } from 'jose';
 import { ASYMMETRIC_ALGORITHMS } from '../../../lib/index.js';
 import { describeKey, unusableReason, usableKeySet } from '../../../lib/keys/key-usability.js';
@@ -7,6 +8,15 @@ import { makeKey } from '../../support/keys.js';
 function rsaJwk(modulusLength: number): JWK {
   const { publicKey } = generateKeyPairSync('rsa', { modulusLength });
   return { ...(publicKey.export({ format: 'jwk' }) as JWK), kid: `rsa-${modulusLength}`, alg: 'RS256' };
+}
+
+/** Wycheproof's ROCA key (json_web_key_test, tcId 7), from the copied vectors. */
+function rocaJwk(): JWK {
+  const file = JSON.parse(readFileSync(new URL('../../vectors/wycheproof/json_web_key_test.json', import.meta.url), 'utf8'));
+  const group = file.testGroups.find((g: { tests: Array<{ tcId: number }> }) => g.tests.some((t) => t.tcId === 7));
+  const keys: JWK[] = group.public?.keys ?? (group.public ? [group.public] : group.private?.keys ?? [group.private]);
+  const rsa = keys.find((key) => key.kty === 'RSA' && key.kid === 'kid-rsa-roca-sign')!;
+  return { kty: 'RSA', n: rsa.n, e: rsa.e, kid: rsa.kid };
 }
 
 describe('which published keys may verify a token', () => {
@@ -24,6 +34,10 @@ describe('which published keys may verify a token', () => {
     expect(unusableReason(rsaJwk(2048), allowed)).toBeUndefined();
   });
 
+  it('finds no ROCA fingerprint in freshly generated keys', () => {
+    for (let i = 0; i < 5; i++) expect(unusableReason(rsaJwk(2048), allowed)).toBeUndefined();
+  });
+
   it.each([
     ['an encryption key', () => ({ ...es256, use: 'enc' }), /use "enc"/],
     ['a symmetric key', () => ({ kty: 'oct', k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA', kid: 'hmac' }), /symmetric/],
@@ -31,6 +45,7 @@ describe('which published keys may verify a token', () => {
     ['a key for another operation', () => ({ ...es256, key_ops: ['encrypt'] }), /key_ops/],
     ['an algorithm outside the allow-list', () => ({ ...es256, alg: 'HS256' }), /algorithm "HS256"/],
     ['an RSA key under 2048 bits', () => rsaJwk(1024), /RSA key of 1024 bits/],
+    ['an RSA key with the ROCA fingerprint', () => rocaJwk(), /ROCA fingerprint \(CVE-2017-15361\)/],
     ['not an object', () => 'a string', /not a JSON object/],
   ])('refuses %s', (_name, jwk, reason) => {
     expect(unusableReason(jwk(), allowed)).toMatch(reason);

@@ -32,9 +32,10 @@ describe('SessionOptions defaults', () => {
     expect(options.issuerConfigs[0]!.algorithms.some((alg) => alg.startsWith('HS'))).toBe(false);
   });
 
-  it('allows HS* alone with a secret', () => {
-    const hmac = new SessionOptions({ issuer: 'P', secret: 'x'.repeat(32) });
-    expect(hmac.issuerConfigs[0]!.algorithms).toEqual(['HS256', 'HS384', 'HS512']);
+  it('allows HS* alone with a secret, those the secret is long enough for (RFC 7518 3.2)', () => {
+    expect(new SessionOptions({ issuer: 'P', secret: 'x'.repeat(32) }).issuerConfigs[0]!.algorithms).toEqual(['HS256']);
+    expect(new SessionOptions({ issuer: 'P', secret: 'x'.repeat(48) }).issuerConfigs[0]!.algorithms).toEqual(['HS256', 'HS384']);
+    expect(new SessionOptions({ issuer: 'P', secret: 'x'.repeat(64) }).issuerConfigs[0]!.algorithms).toEqual(['HS256', 'HS384', 'HS512']);
   });
 });
 
@@ -45,6 +46,7 @@ describe('SessionOptions refuses what cannot work, naming the option', () => {
     ['nothing', {}, /"issuer" is required/],
     ['HS256 without a secret', { ...base, algorithms: ['HS256'] }, /"secret" is required for algorithm HS256/],
     ['a short secret', { issuer: 'P', secret: 'short' }, /"secret" must be at least 32 bytes, got 5/],
+    ['HS512 with a 32-byte secret', { issuer: 'P', secret: 'x'.repeat(32), algorithms: ['HS512'] }, /"secret" must be at least 64 bytes for HS512, got 32/],
     ['a secret with public keys', { ...base, secret: 'x'.repeat(40) }, /"secret" cannot be combined/],
     ['an asymmetric algorithm with a secret', { issuer: 'P', secret: 'x'.repeat(40), algorithms: ['RS256'] }, /"algorithms" holds RS256/],
     ['none', { ...base, algorithms: ['none'] }, /"algorithms" holds unknown or unsafe algorithm "none"/],
