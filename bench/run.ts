@@ -13,9 +13,9 @@ function setting(name: string, fallback: number): number {
 }
 
 const HTTP = {
-  rounds: setting('BENCH_ROUNDS', 3),
-  seconds: setting('BENCH_SECONDS', 2),
-  warmUpSeconds: setting('BENCH_WARMUP_SECONDS', 1),
+  rounds: setting('BENCH_ROUNDS', 5),
+  seconds: setting('BENCH_SECONDS', 1),
+  warmUpSeconds: setting('BENCH_WARMUP_SECONDS', 2),
   connections: 10,
   tokenCount: 20_000,
 };
@@ -32,7 +32,7 @@ function machine(): string {
 function printTargets(http: HttpResults | undefined, verification: readonly VerifyFigures[]): void {
   console.log('\nTargets:');
   const target = (name: string, value: number, bound: number) =>
-    console.log(`- ${name}: ${ratio(value)} (target >= ${ratio(bound)}) ${value >= bound ? 'met' : 'NOT met'}`);
+    console.log(`- ${name}: ${value.toFixed(3)}x (target >= ${ratio(bound)}) ${value >= bound ? 'met' : 'NOT met'}`);
   if (http) {
     const rps = (scenario: ScenarioName, variant: AppVariant) => http.figures.get(scenario)?.get(variant)?.requestsPerSecond ?? Number.NaN;
     target('same token, SessionGuard vs no guard', rps('same token', 'session-guard') / rps('same token', 'no-guard'), 0.9);
