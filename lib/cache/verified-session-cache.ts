@@ -9,9 +9,14 @@ export interface SessionCacheLimits {
 interface CacheEntry {
   /** The whole token: an entry is used only for this exact string. */
   readonly token: string;
+  /** Its index key, cut from `token` itself. */
+  readonly key: string;
   readonly session: Session;
   /** Epoch milliseconds from which the entry is no longer used. */
   readonly expiresAt: number;
+  /** Neighbours in the recency list. */
+  older: CacheEntry | undefined;
+  newer: CacheEntry | undefined;
 }
 
 /**
@@ -30,10 +35,15 @@ function indexOf(token: string): string {
  * skips the signature check. Bounded and least-recently-used first out. An entry is dropped at
  * its token's end of validity or after `maxAgeMs`, whichever comes first. Only sessions that
  * passed verification are ever stored: a flood of bad tokens cannot push good ones out.
+ *
+ * Recency is a linked list beside the index. (Deleting and re-adding a key of a `Map` on every
+ * hit, the usual short LRU, leaves a trail of deleted slots in that key's hash chain until the
+ * next rehash: with 10,000 entries a hot token's lookup then walked thousands of them.)
  */
 export class VerifiedSessionCache {
-  /** A `Map` iterates in insertion order: the first key is the least recently used. */
-  private readonly entries = new Map<string, CacheEntry>();
+  private readonly byKey = new Map<string, CacheEntry>();
+  private newest: CacheEntry | undefined;
+  private oldest: CacheEntry | undefined;
 
   constructor(
     private readonly limits: SessionCacheLimits,
@@ -42,19 +52,22 @@ export class VerifiedSessionCache {
   ) {}
 
   get size(): number {
-    return this.entries.size;
+    return this.byKey.size;
   }
 
   /** The session verified earlier for this exact token, if it is still within its limits. */
   get(token: string): Session | undefined {
     if (typeof token !== 'string') return undefined;
-    const key = indexOf(token);
-    const entry = this.entries.get(key);
+    const entry = this.byKey.get(indexOf(token));
     if (entry === undefined || entry.token !== token) return undefined;
-    this.entries.delete(key);
-    if (this.now() >= entry.expiresAt) return undefined;
-    // Re-inserting makes it the most recently used.
-    this.entries.set(key, entry);
+    if (this.now() >= entry.expiresAt) {
+      this.remove(entry);
+      return undefined;
+    }
+    if (entry !== this.newest) {
+      this.unlink(entry);
+      this.pushNewest(entry);
+    }
     return entry.session;
   }
 
@@ -69,16 +82,37 @@ export class VerifiedSessionCache {
     // Written so that NaN (a strange `exp`) is never stored.
     if (!(expiresAt > now)) return;
     const key = indexOf(token);
-    this.entries.delete(key);
-    this.entries.set(key, { token, session, expiresAt });
-    while (this.entries.size > this.limits.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done) break;
-      this.entries.delete(oldest.value);
-    }
+    const previous = this.byKey.get(key);
+    if (previous !== undefined) this.remove(previous);
+    const entry: CacheEntry = { token, key, session, expiresAt, older: undefined, newer: undefined };
+    this.byKey.set(key, entry);
+    this.pushNewest(entry);
+    while (this.byKey.size > this.limits.maxEntries && this.oldest !== undefined) this.remove(this.oldest);
   }
 
   clear(): void {
-    this.entries.clear();
+    this.byKey.clear();
+    this.newest = this.oldest = undefined;
+  }
+
+  private remove(entry: CacheEntry): void {
+    this.unlink(entry);
+    this.byKey.delete(entry.key);
+  }
+
+  private unlink(entry: CacheEntry): void {
+    if (entry.older) entry.older.newer = entry.newer;
+    else this.oldest = entry.newer;
+    if (entry.newer) entry.newer.older = entry.older;
+    else this.newest = entry.older;
+    entry.older = entry.newer = undefined;
+  }
+
+  private pushNewest(entry: CacheEntry): void {
+    entry.older = this.newest;
+    entry.newer = undefined;
+    if (this.newest) this.newest.newer = entry;
+    else this.oldest = entry;
+    this.newest = entry;
   }
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { descopeClaims } from '../../../lib/claims/presets/descope.preset.js';
 import { createSession } from '../../../lib/claims/session-factory.js';
 import type { Session } from '../../../lib/claims/session.interface.js';
@@ -132,5 +133,44 @@ describe('VerifiedSessionCache lookups are exact', () => {
     expect(cache.get('short')?.userId).toBe('s');
     expect(cache.get(undefined as unknown as string)).toBeUndefined();
     expect(cache.get({} as unknown as string)).toBeUndefined();
+  });
+});
+
+describe('VerifiedSessionCache against a reference LRU', () => {
+  type Step = { op: 'set' | 'get'; token: string; advance: number; lifetime: number };
+  const step = fc.record({
+    op: fc.constantFrom<'set' | 'get'>('set', 'get'),
+    token: fc.constantFrom('t0', 't1', 't2', 't3', 't4', 't5'),
+    advance: fc.integer({ min: 0, max: 1 }),
+    lifetime: fc.integer({ min: 1, max: 60 }),
+  });
+
+  it('answers like a plain list kept in recency order, for any sequence of stores and reads', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(step, { minLength: 10, maxLength: 80 }), (maxEntries, steps: Step[]) => {
+        const clock = new ManualClock();
+        const cache = new VerifiedSessionCache({ maxEntries, maxAgeMs: 40 }, clock.now);
+        // Reference: most recently used last; an entry is [token, expiresAt].
+        let model: Array<[string, number]> = [];
+        for (const { op, token, advance, lifetime } of steps) {
+          clock.advance(advance);
+          if (op === 'set') {
+            const expiresAt = Math.min(clock.time + lifetime, clock.time + 40);
+            cache.set(token, session(token, anHourLater), clock.time + lifetime);
+            model = model.filter(([t]) => t !== token);
+            model.push([token, expiresAt]);
+            while (model.length > maxEntries) model.shift();
+          } else {
+            const found = model.find(([t]) => t === token);
+            model = model.filter(([t]) => t !== token);
+            const live = found !== undefined && clock.time < found[1];
+            if (live) model.push(found);
+            expect(cache.get(token)?.userId).toBe(live ? token : undefined);
+          }
+          expect(cache.size).toBe(model.length);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
