@@ -37,8 +37,8 @@ function tokenCycle(tokens: readonly string[]): () => () => string {
 }
 
 export interface HttpResults {
-  /** By scenario, then variant; a variant that did not run is absent. */
-  readonly figures: ReadonlyMap<ScenarioName, ReadonlyMap<AppVariant, LoadFigures>>;
+  /** Every round, by scenario, then variant; a variant that did not run is absent. */
+  readonly rounds: ReadonlyMap<ScenarioName, ReadonlyMap<AppVariant, readonly LoadFigures[]>>;
   /** Why a variant did not run. */
   readonly skipped: ReadonlyMap<AppVariant, string>;
   readonly jwksRequestsDuringLoads: number;
@@ -120,10 +120,10 @@ export async function runHttpBench(settings: HttpSettings): Promise<HttpResults>
       { name: 'tenant role check', path: '/tenants/T1/report', token: tokens[0]! },
     ];
     const jwksBefore = jwks.requests;
-    const figures = new Map<ScenarioName, Map<AppVariant, LoadFigures>>();
+    const rounds = new Map<ScenarioName, Map<AppVariant, LoadFigures[]>>();
     for (const scenario of scenarios) {
-      const best = new Map<AppVariant, LoadFigures>();
-      figures.set(scenario.name, best);
+      const byVariant = new Map<AppVariant, LoadFigures[]>(apps.map((app) => [app.variant, []]));
+      rounds.set(scenario.name, byVariant);
       const tokenOf = new Map(apps.map((app) => [app.variant, typeof scenario.token === 'string' ? scenario.token : scenario.token()]));
       const plan = (app: RunningApp) => ({ url: app.url, path: scenario.path, token: tokenOf.get(app.variant)!, connections: settings.connections });
       for (const app of apps) await runLoad({ ...plan(app), seconds: settings.warmUpSeconds });
@@ -132,13 +132,13 @@ export async function runHttpBench(settings: HttpSettings): Promise<HttpResults>
         for (const app of round % 2 ? [...apps].reverse() : apps) {
           const result = await runLoad({ ...plan(app), seconds: settings.seconds });
           if (result.failures) throw new Error(`${APP_LABELS[app.variant]}, ${scenario.name}: ${result.failures} requests failed`);
-          if (result.requestsPerSecond > (best.get(app.variant)?.requestsPerSecond ?? 0)) best.set(app.variant, result);
+          byVariant.get(app.variant)!.push(result);
           process.stderr.write(process.env.BENCH_VERBOSE ? `${scenario.name} / ${app.variant}: ${Math.round(result.requestsPerSecond)} req/s\n` : '.');
         }
       }
     }
     process.stderr.write('\n');
-    return { figures, skipped, jwksRequestsDuringLoads: jwks.requests - jwksBefore };
+    return { rounds, skipped, jwksRequestsDuringLoads: jwks.requests - jwksBefore };
   } finally {
     for (const app of apps) app.stop();
     redisServer?.stop();
@@ -146,26 +146,51 @@ export async function runHttpBench(settings: HttpSettings): Promise<HttpResults>
   }
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return sorted.length % 2 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+type Figure = keyof Omit<LoadFigures, 'failures'>;
+
+/** The median over rounds of one figure of an app. */
+export function medianOf(results: HttpResults, scenario: ScenarioName, variant: AppVariant, figure: Figure): number {
+  const rounds = results.rounds.get(scenario)?.get(variant);
+  return rounds?.length ? median(rounds.map((round) => round[figure])) : Number.NaN;
+}
+
+/**
+ * The median over rounds of `variant`'s figure divided by `base`'s in the same round: the two
+ * ran a second apart, so a burst of load from elsewhere weighs on both or on one round only.
+ */
+export function pairedRatio(results: HttpResults, scenario: ScenarioName, variant: AppVariant, base: AppVariant, figure: Figure): number {
+  const mine = results.rounds.get(scenario)?.get(variant);
+  const theirs = results.rounds.get(scenario)?.get(base);
+  if (!mine?.length || !theirs?.length) return Number.NaN;
+  return median(mine.map((round, index) => round[figure] / theirs[index]![figure]));
+}
+
 export function httpTable(results: HttpResults, tokenCount: number): string {
   const rows: string[][] = [];
-  for (const [scenario, byVariant] of results.figures) {
-    const bare = byVariant.get('no-guard')!;
+  for (const scenario of results.rounds.keys()) {
     const name = scenario === 'different tokens' ? `different tokens (${count(tokenCount)})` : scenario;
     for (const variant of VARIANTS) {
-      const result = byVariant.get(variant);
-      if (!result) {
+      if (!results.rounds.get(scenario)?.has(variant)) {
         rows.push([name, APP_LABELS[variant], results.skipped.get(variant) ?? 'skipped', '', '', '', '', '']);
         continue;
       }
+      const figure = (which: Figure) => medianOf(results, scenario, variant, which);
+      const versusBare = (which: Figure) => ratio(pairedRatio(results, scenario, variant, 'no-guard', which));
       rows.push([
         name,
         APP_LABELS[variant],
-        count(result.requestsPerSecond),
-        ratio(result.requestsPerSecond / bare.requestsPerSecond),
-        ms(result.p50Ms),
-        ratio(result.p50Ms / bare.p50Ms),
-        ms(result.p99Ms),
-        ratio(result.p99Ms / bare.p99Ms),
+        count(figure('requestsPerSecond')),
+        versusBare('requestsPerSecond'),
+        ms(figure('p50Ms')),
+        versusBare('p50Ms'),
+        ms(figure('p99Ms')),
+        versusBare('p99Ms'),
       ]);
     }
   }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import os from 'node:os';
-import { httpTable, runHttpBench, type HttpResults, type ScenarioName } from './http-bench.js';
+import { httpTable, pairedRatio, runHttpBench, type HttpResults, type ScenarioName } from './http-bench.js';
 import { count, markdownTable, ratio } from './report.js';
 import type { AppVariant } from './server/app-config.js';
 import { timeVerification, type VerifyFigures } from './verify-timing.js';
@@ -13,9 +13,9 @@ function setting(name: string, fallback: number): number {
 }
 
 const HTTP = {
-  rounds: setting('BENCH_ROUNDS', 5),
+  rounds: setting('BENCH_ROUNDS', 8),
   seconds: setting('BENCH_SECONDS', 1),
-  warmUpSeconds: setting('BENCH_WARMUP_SECONDS', 2),
+  warmUpSeconds: setting('BENCH_WARMUP_SECONDS', 1),
   connections: 10,
   tokenCount: 20_000,
 };
@@ -34,14 +34,14 @@ function printTargets(http: HttpResults | undefined, verification: readonly Veri
   const target = (name: string, value: number, bound: number) =>
     console.log(`- ${name}: ${value.toFixed(3)}x (target >= ${ratio(bound)}) ${value >= bound ? 'met' : 'NOT met'}`);
   if (http) {
-    const rps = (scenario: ScenarioName, variant: AppVariant) => http.figures.get(scenario)?.get(variant)?.requestsPerSecond ?? Number.NaN;
-    target('same token, SessionGuard vs no guard', rps('same token', 'session-guard') / rps('same token', 'no-guard'), 0.9);
-    target('different tokens, SessionGuard vs passport-jwt', rps('different tokens', 'session-guard') / rps('different tokens', 'passport-jwt'), 2);
+    const versus = (scenario: ScenarioName, variant: AppVariant, base: AppVariant) => pairedRatio(http, scenario, variant, base, 'requestsPerSecond');
+    target('same token, SessionGuard vs no guard', versus('same token', 'session-guard', 'no-guard'), 0.9);
+    target('different tokens, SessionGuard vs passport-jwt', versus('different tokens', 'session-guard', 'passport-jwt'), 2);
     const redisSkipped = http.skipped.get('session-guard-redis');
     if (redisSkipped) console.log(`- Redis store within 5 % of in-memory: ${redisSkipped}`);
     else {
-      for (const scenario of http.figures.keys()) {
-        target(`Redis store vs in-memory, ${scenario}`, rps(scenario, 'session-guard-redis') / rps(scenario, 'session-guard'), 0.95);
+      for (const scenario of http.rounds.keys()) {
+        target(`Redis store vs in-memory, ${scenario}`, versus(scenario, 'session-guard-redis', 'session-guard'), 0.95);
       }
     }
   }
@@ -59,8 +59,8 @@ async function main(): Promise<void> {
   if (ONLY !== 'verify') {
     console.log(
       `HTTP on loopback, Express, ES256 tokens, autocannon with ${HTTP.connections} connections. Per scenario and app: ` +
-        `${HTTP.warmUpSeconds} s warm-up, then best of ${HTTP.rounds} rounds of ${HTTP.seconds} s with the apps alternating. ` +
-        'Ratios are to the app without a guard in the same scenario.\n',
+        `${HTTP.warmUpSeconds} s warm-up, then ${HTTP.rounds} rounds of ${HTTP.seconds} s with the apps taking turns. ` +
+        'Figures are medians over the rounds; a ratio is the median of the per-round ratios to the app without a guard.\n',
     );
     http = await runHttpBench(HTTP);
     console.log(httpTable(http, HTTP.tokenCount));
