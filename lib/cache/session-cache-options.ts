@@ -1,5 +1,8 @@
 import { SessionConfigError } from '../errors/session-config.error.js';
+import { numberOption } from '../options/option-readers.js';
 import type { SessionCacheLimits } from './verified-session-cache.js';
+
+const positiveSafeInteger = (n: number): boolean => Number.isSafeInteger(n) && n > 0;
 
 /** The `sessionCache` option: `false` turns the cache off; omitted fields take the defaults. */
 export interface SessionCacheOptions {
@@ -13,14 +16,6 @@ export const DEFAULT_SESSION_CACHE: SessionCacheLimits = Object.freeze({ maxEntr
 
 const FIELDS: ReadonlySet<string> = new Set<keyof SessionCacheOptions>(['maxEntries', 'maxAgeMs']);
 
-function positiveInteger(option: string, value: unknown, fallback: number, unit: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new SessionConfigError(option, `must be a positive integer${unit}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
 /** Checks `sessionCache` once, at start-up: `false` (off), `true` or omitted (defaults), or the limits. */
 export function readSessionCacheOption(value: unknown): SessionCacheLimits | false {
   if (value === false) return false;
@@ -33,7 +28,7 @@ export function readSessionCacheOption(value: unknown): SessionCacheLimits | fal
   }
   const input = value as SessionCacheOptions;
   return Object.freeze({
-    maxEntries: positiveInteger('sessionCache.maxEntries', input.maxEntries, DEFAULT_SESSION_CACHE.maxEntries, ''),
-    maxAgeMs: positiveInteger('sessionCache.maxAgeMs', input.maxAgeMs, DEFAULT_SESSION_CACHE.maxAgeMs, ' of milliseconds'),
+    maxEntries: numberOption('sessionCache.maxEntries', input.maxEntries, DEFAULT_SESSION_CACHE.maxEntries, positiveSafeInteger, 'a positive integer'),
+    maxAgeMs: numberOption('sessionCache.maxAgeMs', input.maxAgeMs, DEFAULT_SESSION_CACHE.maxAgeMs, positiveSafeInteger, 'a positive integer of milliseconds'),
   });
 }
