@@ -1,11 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
 import { decodeJwt } from 'jose';
-import { CurrentSession, SessionError, SessionService, type Session, type SessionModuleOptions } from '../../lib/index.js';
+import { CurrentSession, SessionService, type Session, type SessionModuleOptions } from '../../lib/index.js';
 import { call, startApp, type TestApp } from '../support/app.js';
 import { makeKey, signSession } from '../support/keys.js';
 import { CLIENT, OidcProviderServer, POST_CLIENT, PUBLIC_CLIENT, RESOURCE, type TestClient } from '../support/oidc-provider.js';
 import { expectRefusal } from '../support/refusal.js';
 import { waitFor } from '../support/wait-for.js';
+import { sessionErrorOf } from '../support/session-error.js';
 
 const TOKEN = '/token';
 const REVOCATION = '/token/revocation';
@@ -20,16 +21,6 @@ class MeController {
 
 function clientOptions(client: TestClient): Partial<SessionModuleOptions> {
   return { clientId: client.id, ...(client.secret !== undefined && { clientSecret: client.secret }), clientAuthMethod: client.method };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<SessionError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SessionError) return error;
-    throw error;
-  }
-  throw new Error('expected a SessionError');
 }
 
 /**
@@ -71,7 +62,7 @@ describe('Session lifecycle against oidc-provider', () => {
 
       // Another instance (no shared single-flight memory) presenting the rotated-out token: the provider refuses it.
       const other = await app(client);
-      const refused = await rejection(other.sessions.refreshSession(login.refresh_token!));
+      const refused = await sessionErrorOf(other.sessions.refreshSession(login.refresh_token!));
       expect(refused).toMatchObject({ reason: 'refresh_failed', providerError: 'invalid_grant', status: 401 });
       expect(op.hitsOf(TOKEN)).toBe(hits + 2);
     });
@@ -88,18 +79,18 @@ describe('Session lifecycle against oidc-provider', () => {
 
   it('tells a provider refusal (refresh_failed, its error code) from a provider it cannot reach (provider_unavailable)', async () => {
     const { sessions } = await app();
-    const unknown = await rejection(sessions.refreshSession('not-a-refresh-token-the-provider-issued'));
+    const unknown = await sessionErrorOf(sessions.refreshSession('not-a-refresh-token-the-provider-issued'));
     expect(unknown).toMatchObject({ reason: 'refresh_failed', providerError: 'invalid_grant' });
 
     const wrongSecret = await app(CLIENT, { clientSecret: 'a-wrong-secret-that-is-long-enough-000000000000' });
     const login = await op.authorizationCodeTokens();
-    expect(await rejection(wrongSecret.sessions.refreshSession(login.refresh_token!))).toMatchObject({ reason: 'refresh_failed', providerError: 'invalid_client' });
+    expect(await sessionErrorOf(wrongSecret.sessions.refreshSession(login.refresh_token!))).toMatchObject({ reason: 'refresh_failed', providerError: 'invalid_client' });
 
     const closed = new OidcProviderServer();
     await closed.start();
     const gone = await app(CLIENT, { tokenEndpoint: closed.tokenEndpoint });
     await closed.stop();
-    const unreachable = await rejection(gone.sessions.refreshSession(login.refresh_token!));
+    const unreachable = await sessionErrorOf(gone.sessions.refreshSession(login.refresh_token!));
     expect(unreachable.reason).toBe('provider_unavailable');
     expect(unreachable.providerError).toBeUndefined();
   });
@@ -119,7 +110,7 @@ describe('Session lifecycle against oidc-provider', () => {
   it('validates the new session token as the guard would: a token for another audience is refused', async () => {
     const { sessions } = await app(CLIENT, { audience: 'https://another-api.example.test' });
     const login = await op.authorizationCodeTokens();
-    expect(await rejection(sessions.refreshSession(login.refresh_token!))).toMatchObject({ reason: 'refresh_failed' });
+    expect(await sessionErrorOf(sessions.refreshSession(login.refresh_token!))).toMatchObject({ reason: 'refresh_failed' });
   });
 
   it('logout revokes the refresh token at the provider (RFC 7009) and refuses the session at once, refreshed tokens included', async () => {
@@ -168,7 +159,7 @@ describe('Session lifecycle against oidc-provider', () => {
     /** A login whose access token has expired (1 s lifetime, no clock tolerance). */
     async function expiredLogin(user: string) {
       const login = await shortLived.authorizationCodeTokens(user);
-      await waitFor(async () => (await rejection(sessions.validateSession(login.access_token))).reason === 'token_expired', 5000, 100);
+      await waitFor(async () => (await sessionErrorOf(sessions.validateSession(login.access_token))).reason === 'token_expired', 5000, 100);
       return login;
     }
 
@@ -198,23 +189,23 @@ describe('Session lifecycle against oidc-provider', () => {
 
       const [header, payload] = login.access_token.split('.');
       const forged = `${header}.${payload}.${Buffer.from('forged').toString('base64url')}`;
-      expect((await rejection(sessions.validateAndRefreshSession(forged, login.refresh_token))).reason).toBe('signature_invalid');
+      expect((await sessionErrorOf(sessions.validateAndRefreshSession(forged, login.refresh_token))).reason).toBe('signature_invalid');
 
       const key = await makeKey('ES256');
       const foreign = await signSession({ iss: 'https://elsewhere.example', aud: RESOURCE }, { key, expiresIn: -60 });
-      expect((await rejection(sessions.validateAndRefreshSession(foreign, login.refresh_token))).reason).toMatch(/issuer_mismatch|key_not_found|signature_invalid/);
+      expect((await sessionErrorOf(sessions.validateAndRefreshSession(foreign, login.refresh_token))).reason).toMatch(/issuer_mismatch|key_not_found|signature_invalid/);
 
       const expired = decodeJwt(login.access_token);
       await sessions.logout(String(expired.sid ?? expired.jti));
-      expect((await rejection(sessions.validateAndRefreshSession(login.access_token, login.refresh_token))).reason).toBe('token_revoked');
+      expect((await sessionErrorOf(sessions.validateAndRefreshSession(login.access_token, login.refresh_token))).reason).toBe('token_revoked');
 
       expect(shortLived.hitsOf(TOKEN)).toBe(hits);
     });
 
     it('without a refresh token, an expired session stays expired', async () => {
       const login = await expiredLogin('user-no-refresh');
-      expect((await rejection(sessions.validateAndRefreshSession(login.access_token))).reason).toBe('token_expired');
-      expect((await rejection(sessions.validateAndRefreshSession())).reason).toBe('token_missing');
+      expect((await sessionErrorOf(sessions.validateAndRefreshSession(login.access_token))).reason).toBe('token_expired');
+      expect((await sessionErrorOf(sessions.validateAndRefreshSession())).reason).toBe('token_missing');
     });
   });
 });

@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { SessionError, SessionOptions, type SessionModuleOptions } from '../../lib/index.js';
+import { SessionOptions, type SessionModuleOptions } from '../../lib/index.js';
 import { TokenEndpointClient } from '../../lib/lifecycle/token-endpoint.client.js';
 import { ProviderDirectory } from '../../lib/provider/provider-directory.js';
 import { LoopbackServer } from '../support/loopback-server.js';
+import { sessionErrorOf } from '../support/session-error.js';
 
 interface Received {
   authorization?: string;
@@ -58,15 +59,6 @@ describe('TokenEndpointClient', () => {
     return new TokenEndpointClient(options.lifecycle, new ProviderDirectory(options), options.fetchLimits);
   }
 
-  async function failure(promise: Promise<unknown>): Promise<SessionError> {
-    try {
-      await promise;
-    } catch (error) {
-      if (error instanceof SessionError) return error;
-      throw error;
-    }
-    throw new Error('expected a SessionError');
-  }
 
   it('client_secret_basic: form-urlencoded id and secret in Basic (RFC 6749 section 2.3.1), nothing in the body', async () => {
     answer = { status: 200, body: JSON.stringify({ access_token: 'at', refresh_token: 'rt2', token_type: 'Bearer' }) };
@@ -88,7 +80,7 @@ describe('TokenEndpointClient', () => {
   });
 
   it('classifies answers: a 4xx refusal is refresh_failed with its OAuth error code; 5xx, garbage, redirects, oversize and silence are provider_unavailable', async () => {
-    const refresh = () => failure(client({ clientId: 'spa' }).refresh('rt'));
+    const refresh = () => sessionErrorOf(client({ clientId: 'spa' }).refresh('rt'));
     answer = { status: 400, body: JSON.stringify({ error: 'invalid_grant', error_description: 'grant revoked' }) };
     expect(await refresh()).toMatchObject({ reason: 'refresh_failed', providerError: 'invalid_grant', status: 401 });
     answer = { status: 401, body: JSON.stringify({ error: 'invalid_client' }) };
@@ -120,6 +112,6 @@ describe('TokenEndpointClient', () => {
     expect(await client({ revocationEndpoint: undefined }).revoke('rt', 'refresh_token')).toBe(false);
     expect(received).toHaveLength(1);
     answer = { status: 400, body: JSON.stringify({ error: 'unsupported_token_type' }) };
-    expect(await failure(client().revoke('rt', 'refresh_token'))).toMatchObject({ reason: 'provider_unavailable', providerError: 'unsupported_token_type' });
+    expect(await sessionErrorOf(client().revoke('rt', 'refresh_token'))).toMatchObject({ reason: 'provider_unavailable', providerError: 'unsupported_token_type' });
   });
 });

@@ -1,0 +1,12 @@
+import { SessionError } from '../../lib/index.js';
+
+/** The `SessionError` a promise rejects with; anything else (or no rejection) fails the test. */
+export async function sessionErrorOf(promise: Promise<unknown>): Promise<SessionError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof SessionError) return error;
+    throw error;
+  }
+  throw new Error('expected a SessionError');
+}
