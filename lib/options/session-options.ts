@@ -58,7 +58,6 @@ export class SessionOptions {
   /** `false` when the verified-session cache is off. */
   readonly sessionCache: SessionCacheLimits | false;
   readonly extractors: readonly TokenExtractor[];
-  readonly refreshCookieName: string;
   readonly tenantResolution: TenantResolution;
   readonly claimValidators: readonly ClaimValidator[];
   readonly realm?: string;
@@ -103,7 +102,8 @@ export class SessionOptions {
     this.sessionCache = readSessionCacheOption(input.sessionCache);
 
     this.extractors = Object.freeze(this.readExtractors(input));
-    this.refreshCookieName = nonEmptyString('refreshCookieName', input.refreshCookieName ?? 'DSR');
+    // Checked here; kept (with the other cookie settings) in `cookies`.
+    nonEmptyString('refreshCookieName', input.refreshCookieName ?? 'DSR');
     const header = nameOrFalse('tenantHeader', input.tenantHeader, 'x-tenant-id');
     this.tenantResolution = Object.freeze({
       param: nameOrFalse('tenantParam', input.tenantParam, 'tenantId'),

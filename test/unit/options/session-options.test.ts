@@ -21,7 +21,7 @@ describe('SessionOptions defaults', () => {
     expect(options.clockTolerance).toBe(5);
     expect(options.maxTokenLength).toBe(8192);
     expect(options.requiredClaims).toEqual(['exp', 'sub']);
-    expect(options.refreshCookieName).toBe('DSR');
+    expect(options.cookies.refreshCookieName).toBe('DSR');
     expect(options.tenantResolution).toEqual({ param: 'tenantId', header: 'x-tenant-id', fromClaim: true });
     expect(options.extractors).toHaveLength(2);
     expect(options.fetchLimits).toEqual({ timeoutMs: 5000, maxBytes: 524288 });
