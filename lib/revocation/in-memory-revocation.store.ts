@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { RevocationLedger } from './revocation-ledger.js';
+import { InMemoryReplayStore } from '../replay/in-memory-replay.store.js';
+import type { ReplayStore } from '../replay/replay-store.interface.js';
 import type { RevocationStore, RevocationSubject } from './revocation-store.interface.js';
 import { SessionDataMap } from './session-data-map.js';
 
@@ -23,10 +25,11 @@ function limit(name: string, value: number | undefined, fallback: number): numbe
  * is bounded, and when the bound is reached the record closest to its expiry is dropped (with a
  * warning: raise `maxEntries`, or use `RedisRevocationStore` for several instances).
  */
-export class InMemoryRevocationStore implements RevocationStore {
+export class InMemoryRevocationStore implements RevocationStore, ReplayStore {
   private readonly logger = new Logger(InMemoryRevocationStore.name);
   private readonly ledger: RevocationLedger;
   private readonly data: SessionDataMap;
+  private readonly replays: InMemoryReplayStore;
   private readonly maxEntries: number;
   private warnedFull = false;
 
@@ -35,6 +38,7 @@ export class InMemoryRevocationStore implements RevocationStore {
     this.maxEntries = limit('maxEntries', options.maxEntries, 100_000);
     this.ledger = new RevocationLedger(now);
     this.data = new SessionDataMap(limit('maxDataEntries', options.maxDataEntries, 10_000), now);
+    this.replays = new InMemoryReplayStore(this.maxEntries, now);
   }
 
   /** Revocation records currently held. */
@@ -66,6 +70,10 @@ export class InMemoryRevocationStore implements RevocationStore {
 
   async deleteData(sessionId: string): Promise<void> {
     this.data.delete(sessionId);
+  }
+
+  claimOnce(id: string, until: number): Promise<boolean> {
+    return this.replays.claimOnce(id, until);
   }
 
   private bound(): void {

@@ -4,6 +4,7 @@ import { SessionError } from '../errors/session-error.js';
 import { createRedisClient, DEFAULT_REDIS_SOCKET, type RedisClientLike, type RedisClientOptions } from './redis-client.js';
 import { MERGE_SESSION, MERGE_USER } from './redis-scripts.js';
 import { RevocationLedger } from './revocation-ledger.js';
+import type { ReplayStore } from '../replay/replay-store.interface.js';
 import type { RevocationStore, RevocationSubject } from './revocation-store.interface.js';
 
 export interface RedisRevocationStoreOptions {
@@ -68,7 +69,7 @@ function describe(error: unknown): string {
  *   throws `revocation_unavailable` (the module fails closed, or open when configured).
  * - Session data lives under its own keys and is read from Redis on each call.
  */
-export class RedisRevocationStore implements RevocationStore {
+export class RedisRevocationStore implements RevocationStore, ReplayStore {
   private readonly logger = new Logger(RedisRevocationStore.name);
   private readonly ledger = new RevocationLedger();
   private readonly prefix: string;
@@ -191,6 +192,14 @@ export class RedisRevocationStore implements RevocationStore {
 
   async deleteData(sessionId: string): Promise<void> {
     await this.command(['DEL', this.dataKey(sessionId)]);
+  }
+
+  /** `SET NX` with the claim's expiry: one instance wins; fails closed like every command. */
+  async claimOnce(id: string, until: number): Promise<boolean> {
+    const ttl = Math.ceil(until - Date.now());
+    if (!(ttl > 0)) return true;
+    const reply = await this.command(['SET', `${this.prefix}once:${id}`, '1', 'NX', 'PX', String(ttl)]);
+    return reply === 'OK';
   }
 
   private sessionKey(id: string): string {

@@ -41,6 +41,15 @@ describe('RedisRevocationStore', () => {
     expect(b.isRevoked({ userId: 'U1', sessionId: 'S2' })).toBe(false);
   });
 
+  it('claims a one-time id on exactly one of the instances sharing Redis', async () => {
+    const a = await store();
+    const b = await store();
+    const until = Date.now() + 60_000;
+    const answers = await Promise.all([a.claimOnce('jti-shared', until), b.claimOnce('jti-shared', until), a.claimOnce('jti-shared', until)]);
+    expect(answers.filter(Boolean)).toHaveLength(1);
+    await expect(b.claimOnce('jti-other', until)).resolves.toBe(true);
+  });
+
   it('keys a logoutAll on the user and the session start: older sessions refused, newer ones not', async () => {
     const a = await store();
     const b = await store();
