@@ -119,7 +119,7 @@ export class RemoteKeySet implements KeyResolver {
       return [await select(header)];
     } catch (error) {
       if (error instanceof errors.JWKSMultipleMatchingKeys) {
-        const keys = await allMatchingKeys(error);
+        const keys = await allMatchingKeys(error, header);
         return keys.length ? keys : NO_MATCH;
       }
       if (error instanceof errors.JWKSNoMatchingKey) return NO_MATCH;
