@@ -2,6 +2,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import type { Session, TenantContext } from '../claims/session.interface.js';
 import { appendSetCookie } from '../cookies/response-cookies.js';
 import type { SessionError } from '../errors/session-error.js';
+import { refuseRepeatedHeader } from '../extraction/single-valued-header.js';
 import type { GuardedRequest } from './guarded-request.js';
 import { keepSession } from './request-session.js';
 import { sessionCarriers } from './session-carriers.js';
@@ -55,6 +56,7 @@ class GraphQLGuardedRequest implements GuardedRequest {
   }
 
   header(name: string): string | undefined {
+    refuseRepeatedHeader(this.graphqlContext.req, name);
     return single(this.graphqlContext.req?.headers?.[name]);
   }
 

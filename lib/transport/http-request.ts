@@ -3,6 +3,7 @@ import type { Session, TenantContext } from '../claims/session.interface.js';
 import { appendSetCookie } from '../cookies/response-cookies.js';
 import { toHttpAnswer } from '../errors/http-answer.js';
 import type { SessionError } from '../errors/session-error.js';
+import { refuseRepeatedHeader } from '../extraction/single-valued-header.js';
 import type { GuardedRequest } from './guarded-request.js';
 import { attachSession } from './request-session.js';
 
@@ -35,6 +36,7 @@ class HttpGuardedRequest implements GuardedRequest {
   ) {}
 
   header(name: string): string | undefined {
+    refuseRepeatedHeader(this.raw, name);
     return single(this.raw.headers[name]);
   }
 
