@@ -3,6 +3,7 @@ import { SessionError } from '../errors/session-error.js';
 import { HMAC_MIN_SECRET_BYTES, isHmacAlgorithm } from '../keys/algorithms.js';
 import type { KeyResolver, VerificationKey } from '../keys/key-resolver.interface.js';
 import type { IssuerConfig, SessionOptions } from '../options/session-options.js';
+import { claimFailureMessage, type ClaimRules } from './claim-failure-message.js';
 import { reasonForJoseError } from './jose-error-reason.js';
 
 /**
@@ -32,6 +33,7 @@ export class IssuerVerifier {
   private readonly joseOptions: JWTVerifyOptions;
   private readonly clockTolerance: number;
   private readonly maxTokenLifetime?: number;
+  private readonly rules: ClaimRules;
 
   constructor(
     readonly config: IssuerConfig,
@@ -40,6 +42,7 @@ export class IssuerVerifier {
   ) {
     this.clockTolerance = options.clockTolerance;
     this.maxTokenLifetime = options.maxTokenLifetime;
+    this.rules = Object.freeze({ tokenType: options.tokenType, maxTokenAge: options.maxTokenAge });
     this.joseOptions = Object.freeze({
       algorithms: [...config.algorithms],
       issuer: [...config.issuers],
@@ -77,29 +80,29 @@ export class IssuerVerifier {
       } catch (error) {
         if (error instanceof SessionError) throw error;
         const another = error instanceof errors.JWSSignatureVerificationFailed && candidates && attempt + 1 < candidates.length;
-        if (!another) throw new SessionError(reasonForJoseError(error), { cause: error });
+        if (!another) throw new SessionError(reasonForJoseError(error), { message: claimFailureMessage(error, this.rules), cause: error });
       }
     }
   }
 
   private checkWhatJoseLeaves(payload: JWTPayload): void {
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
-      throw new SessionError('claim_invalid', { message: 'The session token has no subject' });
+      throw new SessionError('claim_invalid', { message: '"sub" must be a non-empty string' });
     }
     // jose checks that these are numbers, but Infinity (`1e400` in JSON), 1e308 or -5 pass as such.
     for (const claim of ['exp', 'nbf', 'iat'] as const) {
       if (payload[claim] !== undefined && !isNumericDate(payload[claim])) {
-        throw new SessionError('claim_invalid', { message: `The session token's ${claim} is not a date` });
+        throw new SessionError('claim_invalid', { message: `"${claim}" must be a date: seconds from 0 to ${LATEST_NUMERIC_DATE}` });
       }
     }
     // jose compares `iat` with the clock only under maxTokenAge; a token from the future is never fine.
     if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + this.clockTolerance) {
-      throw new SessionError('claim_invalid', { message: 'The session token was issued in the future' });
+      throw new SessionError('claim_invalid', { message: '"iat" is in the future' });
     }
     if (this.maxTokenLifetime !== undefined) {
-      if (typeof payload.iat !== 'number') throw new SessionError('claim_invalid', { message: 'The session token has no iat to bound its lifetime' });
+      if (typeof payload.iat !== 'number') throw new SessionError('claim_invalid', { message: '"iat" is missing (maxTokenLifetime needs it)' });
       if ((payload.exp as number) - payload.iat > this.maxTokenLifetime) {
-        throw new SessionError('claim_invalid', { message: 'The session token was issued to live longer than allowed' });
+        throw new SessionError('claim_invalid', { message: `"exp" - "iat" is over maxTokenLifetime (${this.maxTokenLifetime} s)` });
       }
     }
   }
