@@ -1,3 +1,4 @@
+import { Logger, type LoggerService } from '@nestjs/common';
 import { compactVerify, errors, jwtVerify, type CompactJWSHeaderParameters, type CompactVerifyResult, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import { SessionError } from '../errors/session-error.js';
 import { HMAC_MIN_SECRET_BYTES, isHmacAlgorithm } from '../keys/algorithms.js';
@@ -5,6 +6,7 @@ import type { KeyResolver, VerificationKey } from '../keys/key-resolver.interfac
 import type { IssuerConfig, SessionOptions } from '../options/session-options.js';
 import { claimFailureMessage, type ClaimRules } from './claim-failure-message.js';
 import { reasonForJoseError } from './jose-error-reason.js';
+import { ProviderMismatchLog } from './provider-mismatch-log.js';
 
 /**
  * RFC 7518 section 3.2, which jose does not check. The options already keep such algorithms out of
@@ -34,12 +36,15 @@ export class IssuerVerifier {
   private readonly clockTolerance: number;
   private readonly maxTokenLifetime?: number;
   private readonly rules: ClaimRules;
+  private readonly mismatches: ProviderMismatchLog;
 
   constructor(
     readonly config: IssuerConfig,
     readonly keys: KeyResolver,
     options: SessionOptions,
+    logger: Pick<LoggerService, 'warn'> = new Logger('SessionVerification'),
   ) {
+    this.mismatches = new ProviderMismatchLog(logger, config.issuers.join(', '));
     this.clockTolerance = options.clockTolerance;
     this.maxTokenLifetime = options.maxTokenLifetime;
     this.rules = Object.freeze({ tokenType: options.tokenType, maxTokenAge: options.maxTokenAge });
@@ -55,9 +60,17 @@ export class IssuerVerifier {
   }
 
   async verify(token: string): Promise<JWTPayload> {
-    const { payload } = await this.withCandidates((getKey) => jwtVerify(token, getKey, this.joseOptions));
-    this.checkWhatJoseLeaves(payload);
-    return payload;
+    let signed = false;
+    try {
+      const { payload } = await this.withCandidates((getKey) => jwtVerify(token, getKey, this.joseOptions));
+      signed = true;
+      this.checkWhatJoseLeaves(payload);
+      return payload;
+    } catch (error) {
+      // jose checks claims only once the signature has held.
+      this.mismatches.refused(error, signed || (error instanceof SessionError && error.cause instanceof errors.JWTClaimValidationFailed));
+      throw error;
+    }
   }
 
   /**

@@ -206,5 +206,29 @@ describe.each(HTTP_ADAPTERS)('keys and requests an attacker controls (%s)', (ada
       expect(debug).toContainEqual(expect.stringMatching(/Refused GET \/admin: claim_invalid \("typ" must be at\+jwt\)/));
       expect(JSON.stringify(logger.entries)).not.toContain(token);
     });
+
+    it('a token the provider signed that disagrees with the options: one warning per rule; a forged one: none', async () => {
+      const logger = new CapturingLogger();
+      const logged = await startNestApp(
+        { imports: [SessionModule.forRoot({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [key.publicJwk] }, tokenType: 'at+jwt' })], controllers: [TargetController] },
+        { logger },
+      );
+      apps.push(logged);
+      const attacker = await makeKey('ES256', key.kid);
+      const tokens = [
+        await signSession({ aud: AUDIENCE }, { key, header: { typ: 'JWT' } }),
+        await signSession({ aud: AUDIENCE, sub: 'other' }, { key, header: { typ: 'JWT' } }),
+        await signSession({ aud: 'api://another-app' }, { key, header: { typ: 'at+jwt' } }),
+        await signSession({ aud: AUDIENCE }, { key: attacker, header: { typ: 'JWT' } }),
+        await signSession({ aud: 'api://forged' }, { key: attacker, header: { typ: 'at+jwt' } }),
+      ];
+      for (const token of tokens) expect((await call(`${logged.url}/admin`, { token })).status).toBe(401);
+      const warnings = logger.at('warn').map((entry) => entry.message);
+      expect(warnings).toEqual([
+        expect.stringMatching(/^A token signed by the keys of issuer P2testproject was refused \(claim_invalid\): "typ" must be at\+jwt\. .*tokenType/),
+        expect.stringMatching(/refused \(audience_mismatch\): "aud" names no accepted audience/),
+      ]);
+      for (const token of tokens) expect(JSON.stringify(logger.entries)).not.toContain(token);
+    });
   });
 });
