@@ -175,6 +175,16 @@ describe.each(HTTP_ADAPTERS)('keys and requests an attacker controls (%s)', (ada
       app = await start({ jwks: { keys: [key.publicJwk] }, tokenType: 'at+jwt' });
     });
     const at = { typ: 'at+jwt' };
+    /** The same app with its logs captured, at every level. */
+    const startLogged = async () => {
+      const logger = new CapturingLogger();
+      const logged = await startNestApp(
+        { imports: [SessionModule.forRoot({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [key.publicJwk] }, tokenType: 'at+jwt' })], controllers: [TargetController] },
+        { logger },
+      );
+      apps.push(logged);
+      return { logger, logged };
+    };
 
     it.each([
       ['typ JWT where at+jwt is configured', {}, { typ: 'JWT' }, '"typ" must be at+jwt'],
@@ -194,12 +204,7 @@ describe.each(HTTP_ADAPTERS)('keys and requests an attacker controls (%s)', (ada
     });
 
     it("the guard's debug log says it too, without the token", async () => {
-      const logger = new CapturingLogger();
-      const logged = await startNestApp(
-        { imports: [SessionModule.forRoot({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [key.publicJwk] }, tokenType: 'at+jwt' })], controllers: [TargetController] },
-        { logger },
-      );
-      apps.push(logged);
+      const { logger, logged } = await startLogged();
       const token = await signSession({ aud: AUDIENCE }, { key, header: { typ: 'JWT' } });
       expect((await call(`${logged.url}/admin`, { token })).status).toBe(401);
       const debug = logger.at('debug').map((entry) => entry.message);
@@ -208,12 +213,7 @@ describe.each(HTTP_ADAPTERS)('keys and requests an attacker controls (%s)', (ada
     });
 
     it('a token the provider signed that disagrees with the options: one warning per rule; a forged one: none', async () => {
-      const logger = new CapturingLogger();
-      const logged = await startNestApp(
-        { imports: [SessionModule.forRoot({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [key.publicJwk] }, tokenType: 'at+jwt' })], controllers: [TargetController] },
-        { logger },
-      );
-      apps.push(logged);
+      const { logger, logged } = await startLogged();
       const attacker = await makeKey('ES256', key.kid);
       const tokens = [
         await signSession({ aud: AUDIENCE }, { key, header: { typ: 'JWT' } }),
