@@ -4,6 +4,7 @@ import { SessionError } from '../errors/session-error.js';
 function cookieValue(raw: string): string {
   let value = raw.trim();
   if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+  if (!value.includes('%')) return value;
   try {
     return decodeURIComponent(value);
   } catch {
