@@ -28,16 +28,16 @@ export const SESSION_PROVIDERS: Provider[] = [
   {
     provide: ProviderDirectory,
     inject: [SESSION_OPTIONS],
-    useFactory: (options: SessionOptions) => new ProviderDirectory(options),
+    useFactory: (options: SessionOptions) => new ProviderDirectory(options.issuerConfigs, options.keyFetch),
   },
   {
     provide: TokenVerifier,
     inject: [SESSION_OPTIONS, ProviderDirectory],
     useFactory: async (options: SessionOptions, directory: ProviderDirectory) => {
       const verifiers = await Promise.all(
-        options.issuerConfigs.map(async (issuer) => new IssuerVerifier(issuer, await createKeyResolver(issuer, options, directory), options)),
+        options.issuerConfigs.map(async (issuer) => new IssuerVerifier(issuer, await createKeyResolver(issuer, options.keyFetch, directory), options.verification)),
       );
-      return new TokenVerifier(options, verifiers);
+      return new TokenVerifier(options.verification, verifiers);
     },
   },
   {
@@ -55,12 +55,12 @@ export const SESSION_PROVIDERS: Provider[] = [
   {
     provide: TokenEndpointClient,
     inject: [SESSION_OPTIONS, ProviderDirectory],
-    useFactory: (options: SessionOptions, directory: ProviderDirectory) => new TokenEndpointClient(options.lifecycle, directory, options.fetchLimits),
+    useFactory: (options: SessionOptions, directory: ProviderDirectory) => new TokenEndpointClient(options.lifecycle, directory, options.keyFetch.fetchLimits),
   },
   {
     provide: SessionLifecycle,
     inject: [SESSION_OPTIONS, TokenEndpointClient, RevocationCheck, SessionValidator],
     useFactory: (options: SessionOptions, endpoints: TokenEndpointClient, revocations: RevocationCheck, validator: SessionValidator) =>
-      new SessionLifecycle(options.lifecycle, options.clockTolerance * 1000, endpoints, options.revocation.store, revocations, validator),
+      new SessionLifecycle(options.lifecycle, options.verification.clockTolerance * 1000, endpoints, options.revocation.store, revocations, validator),
   },
 ];

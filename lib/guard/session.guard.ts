@@ -107,7 +107,7 @@ export class SessionGuard implements CanActivate {
   /** The refresh cookie, when automatic refresh is on and the transport can set the new cookies. */
   protected extractRefreshToken(request: GuardedRequest): string | undefined {
     if (!this.options.lifecycle.autoRefresh || request.appendSetCookie === undefined) return undefined;
-    return readCookie(request.cookieHeader, this.options.cookies.refreshCookieName ?? 'DSR') || undefined;
+    return readCookie(request.cookieHeader, this.options.cookies.refreshCookieName) || undefined;
   }
 
   /** Cookie sessions on unsafe methods: an allowed `Origin` (or `Referer`) or the anti-CSRF header (403 `csrf_failed`). */
@@ -176,6 +176,6 @@ export class SessionGuard implements CanActivate {
   protected refuse(error: unknown, request: GuardedRequest): unknown {
     if (!(error instanceof SessionError)) return error;
     this.logger.debug(`Refused ${request.describe()}: ${error.reason} (${error.message})`);
-    return request.refusal(error, this.options.realm);
+    return request.refusal(error, this.options.challenge.realm);
   }
 }

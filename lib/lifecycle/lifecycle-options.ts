@@ -1,5 +1,5 @@
 import { SessionConfigError } from '../errors/session-config.error.js';
-import { nonEmptyString, numberOption, positiveInteger } from '../options/option-readers.js';
+import { nonEmptyString, numberOption, positiveInteger } from '../config/option-readers.js';
 import { providerUrl } from '../provider/url-policy.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod, type ClientCredentials } from './client-authentication.js';
 

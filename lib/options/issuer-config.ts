@@ -4,7 +4,7 @@ import { CLAIMS_PRESETS, isClaimsPreset } from '../claims/presets/index.js';
 import { SessionConfigError } from '../errors/session-config.error.js';
 import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, HMAC_MIN_SECRET_BYTES, isAsymmetricAlgorithm, isHmacAlgorithm, type SessionAlgorithm } from '../keys/algorithms.js';
 import { providerUrl } from '../provider/url-policy.js';
-import { nonEmptyStrings, rejectUnknownKeys } from './option-readers.js';
+import { nonEmptyStrings, rejectUnknownKeys } from '../config/option-readers.js';
 import type { IssuerOptions } from './session-module-options.interface.js';
 
 /** Where verification keys come from; several may be configured together. */

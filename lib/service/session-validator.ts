@@ -65,7 +65,7 @@ export class SessionValidator {
     // The cached session must not keep the request header the token was cut from alive.
     const kept = detachedCopy(token);
     const session = this.toSession(payload, kept, mapClaims);
-    this.verified.set(kept, session, sessionValidUntil(session, this.options.maxTokenAge));
+    this.verified.set(kept, session, sessionValidUntil(session, this.options.verification.maxTokenAge));
     return session;
   }
 

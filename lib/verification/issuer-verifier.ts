@@ -3,7 +3,8 @@ import { compactVerify, errors, jwtVerify, type CompactJWSHeaderParameters, type
 import { SessionError } from '../errors/session-error.js';
 import { HMAC_MIN_SECRET_BYTES, isHmacAlgorithm } from '../keys/algorithms.js';
 import type { KeyResolver, VerificationKey } from '../keys/key-resolver.interface.js';
-import type { IssuerConfig, SessionOptions } from '../options/session-options.js';
+import type { IssuerConfig } from '../options/issuer-config.js';
+import type { VerificationConfig } from './verification-options.js';
 import { claimFailureMessage, type ClaimRules } from './claim-failure-message.js';
 import { reasonForJoseError } from './jose-error-reason.js';
 import { ProviderMismatchLog } from './provider-mismatch-log.js';
@@ -41,7 +42,7 @@ export class IssuerVerifier {
   constructor(
     readonly config: IssuerConfig,
     readonly keys: KeyResolver,
-    options: SessionOptions,
+    options: VerificationConfig,
     logger: Pick<LoggerService, 'warn'> = new Logger('SessionVerification'),
   ) {
     this.mismatches = new ProviderMismatchLog(logger, config.issuers.join(', '));
