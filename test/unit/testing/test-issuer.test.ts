@@ -1,6 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { CurrentSession, Public, Roles, Tenant, type Session, type TenantContext } from '../../../lib/index.js';
+import { CurrentSession, Public, Roles, SESSION_MODULE_OPTIONS, SessionModule, Tenant, type Session, type TenantContext } from '../../../lib/index.js';
 import { TestIssuer } from '../../../lib/testing/index.js';
 import { call, startApp, type TestApp } from '../../support/app.js';
 
@@ -94,5 +95,38 @@ describe('nestjs-jwt-session/testing: TestIssuer', () => {
     await expect(TestIssuer.create({ issuer: '' })).rejects.toThrow(/issuer must be a non-empty string/);
     await expect(issuer.mint({}, { expiresIn: Number.NaN })).rejects.toThrow(/expiresIn must be a finite number/);
     await expect(issuer.mint({}, { notBefore: '60' as never })).rejects.toThrow(/notBefore must be a finite number/);
+  });
+});
+
+/** docs/testing.md: the app's own AppModule (production key source) with its options replaced in the testing module. */
+describe('nestjs-jwt-session/testing: overriding SESSION_MODULE_OPTIONS of a real AppModule', () => {
+  // A key source nothing listens on: any fetch would end in 503 keys_unavailable, never 200.
+  const production = { issuer: 'P2prod', jwksUri: 'http://127.0.0.1:9/.well-known/jwks.json' };
+
+  @Module({ imports: [SessionModule.forRoot(production)], controllers: [KitController] })
+  class SyncAppModule {}
+
+  @Module({ imports: [SessionModule.forRootAsync({ useFactory: async () => production })], controllers: [KitController] })
+  class AsyncAppModule {}
+
+  it.each([
+    ['forRoot', SyncAppModule],
+    ['forRootAsync', AsyncAppModule],
+  ])('%s: the test issuer\'s tokens pass, and the production key source is never used', async (_name, AppModule) => {
+    const issuer = await TestIssuer.create();
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+      .overrideProvider(SESSION_MODULE_OPTIONS)
+      .useValue(issuer.moduleOptions())
+      .compile();
+    const app: INestApplication = moduleRef.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    try {
+      const url = await app.getUrl();
+      expect((await call(`${url}/me`)).body).toMatchObject({ reason: 'token_missing' });
+      expect(await call(`${url}/me`, { token: await issuer.mint() })).toMatchObject({ status: 200, body: { userId: 'user-1' } });
+      expect((await call(`${url}/admin`, { token: await issuer.mint() })).body).toMatchObject({ reason: 'missing_roles' });
+    } finally {
+      await app.close();
+    }
   });
 });
