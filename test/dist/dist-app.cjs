@@ -4,17 +4,12 @@
 // require()s them (see dist-jose-fallback.cjs for a runtime that cannot).
 'use strict';
 require('reflect-metadata');
-const { Controller, Get, Module } = require('@nestjs/common');
+const common = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { ExpressAdapter } = require('@nestjs/platform-express');
-const { CurrentSession, Public, Roles, SessionModule, SessionService } = require('nestjs-jwt-session');
+const session = require('nestjs-jwt-session');
 const { TestIssuer } = require('nestjs-jwt-session/testing');
-
-function decorateMethod(target, name, decorators, parameterDecorators = []) {
-  const descriptor = Object.getOwnPropertyDescriptor(target.prototype, name);
-  parameterDecorators.forEach((decorator, index) => decorator(target.prototype, name, index));
-  for (const decorator of [...decorators].reverse()) decorator(target.prototype, name, descriptor);
-}
+const { distController, httpGetter } = require('./dist-controller.cjs');
 
 async function main() {
   const checks = [];
@@ -24,26 +19,15 @@ async function main() {
   check('testing kit resolved from dist/testing/index.cjs', require.resolve('nestjs-jwt-session/testing').endsWith('/dist/testing/index.cjs'));
   const issuer = await TestIssuer.create();
 
-  class DistController {
-    open() { return { open: true }; }
-    me(userId) { return { userId }; }
-    admin() { return { admin: true }; }
-  }
-  Controller()(DistController);
-  decorateMethod(DistController, 'open', [Public(), Get('open')]);
-  decorateMethod(DistController, 'me', [Get('me')], [CurrentSession('userId')]);
-  decorateMethod(DistController, 'admin', [Roles('admin'), Get('admin')]);
+  const DistController = distController(common, session);
   class AppModule {}
-  Module({ imports: [SessionModule.forRoot(issuer.moduleOptions())], controllers: [DistController] })(AppModule);
+  common.Module({ imports: [session.SessionModule.forRoot(issuer.moduleOptions())], controllers: [DistController] })(AppModule);
 
   const app = await NestFactory.create(AppModule, new ExpressAdapter(), { logger: false, abortOnError: false });
   try {
     await app.listen(0, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    const get = async (path, token) => {
-      const response = await fetch(`${url}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
-      return { status: response.status, body: await response.json() };
-    };
+    const get = httpGetter(url);
     check('public route 200', (await get('/open')).status === 200);
     const missing = await get('/me');
     check('no token 401 token_missing', missing.status === 401 && missing.body.reason === 'token_missing', missing);
@@ -54,7 +38,7 @@ async function main() {
     check('missing role 403', admin.status === 403 && admin.body.reason === 'missing_roles', admin);
     const expired = await get('/me', await issuer.mint({}, { expiresIn: -60 }));
     check('expired token 401 token_expired', expired.status === 401 && expired.body.reason === 'token_expired', expired);
-    const sessions = app.get(SessionService);
+    const sessions = app.get(session.SessionService);
     check('SessionService injectable', sessions.validateRoles(await sessions.validateSession(token), ['user']) === true);
   } catch (error) {
     check('no exception', false, String(error?.stack ?? error));
