@@ -1,0 +1,98 @@
+import { createClient } from 'redis';
+import { RedisRevocationStore, SessionError, type RevocationSubject } from '../../lib/index.js';
+import { RedisServer } from '../support/redis-server.js';
+import { waitFor } from '../support/wait-for.js';
+
+const HOUR = 3_600_000;
+/** The documented default bound (`maxStalenessMs`): no instance answers "not revoked" from an older view. */
+const STALENESS_BOUND = 2000;
+
+type Answer = 'revoked' | 'not revoked' | 'unavailable';
+
+/** What the store tells a revocation check, as the guard would see it. */
+function answer(store: RedisRevocationStore, subject: RevocationSubject): Answer {
+  try {
+    return store.isRevoked(subject) ? 'revoked' : 'not revoked';
+  } catch (error) {
+    if (error instanceof SessionError && error.reason === 'revocation_unavailable') return 'unavailable';
+    throw error;
+  }
+}
+
+/**
+ * Propagation between instances when Redis hangs or pub/sub loses messages: a revocation reaches
+ * every instance within the staleness bound, and no instance vouches for a session from a view
+ * older than the bound.
+ */
+describe('RedisRevocationStore propagation (hangs, lost messages)', () => {
+  let redis: RedisServer;
+  const stores: RedisRevocationStore[] = [];
+
+  async function store(options: ConstructorParameters<typeof RedisRevocationStore>[0] = {}): Promise<RedisRevocationStore> {
+    const created = new RedisRevocationStore({ url: redis.url, keyPrefix: 'propagation-test:', ...options });
+    stores.push(created);
+    await created.start();
+    return created;
+  }
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+  });
+
+  afterEach(async () => {
+    redis.resume();
+    await Promise.all(stores.splice(0).map((created) => created.close()));
+  });
+
+  afterAll(async () => {
+    await redis?.dispose();
+  });
+
+  it('Redis hung (SIGSTOP): the other instance stops vouching within the bound, and learns the logout made during the hang once Redis resumes', async () => {
+    const a = await store();
+    const b = await store();
+    const subject = { userId: 'U1', sessionId: 'S-hang' };
+    expect(answer(b, subject)).toBe('not revoked');
+
+    redis.pause();
+    const pausedAt = Date.now();
+    // The write is sent but not answered: the caller is told it is not shared yet; this instance refuses at once.
+    await expect(a.revokeSession('S-hang', Date.now() + HOUR)).rejects.toMatchObject({ reason: 'revocation_unavailable' });
+    expect(answer(a, subject)).toBe('revoked');
+
+    // B cannot confirm its mirror any more: past the bound it no longer answers "not revoked".
+    await waitFor(() => answer(b, subject) !== 'not revoked', STALENESS_BOUND + 1000);
+    expect(Date.now() - pausedAt).toBeGreaterThanOrEqual(STALENESS_BOUND - 100);
+    expect(answer(b, subject)).toBe('unavailable');
+
+    redis.resume();
+    // The late write runs when Redis resumes; B learns it within the bound, without a reconnect.
+    await waitFor(() => answer(b, subject) === 'revoked', STALENESS_BOUND);
+    await waitFor(() => b.inSync, STALENESS_BOUND);
+    expect(answer(b, { userId: 'U1', sessionId: 'S-other' })).toBe('not revoked');
+  });
+
+  it('messages lost while the subscriber is away (CLIENT KILL): caught up within the bound from the revocation log, with no rescan and no refusal meanwhile', async () => {
+    const a = await store();
+    // B's connections come back only after 5 s: B must learn without its subscriber.
+    const b = await store({ clientOptions: { socket: { reconnectStrategy: () => 5000 } } });
+    const probe = createClient({ url: redis.url });
+    await probe.connect();
+    try {
+      const scans = async () => Number(/cmdstat_scan:calls=(\d+)/.exec(await probe.info('commandstats'))?.[1] ?? 0);
+      const scansBefore = await scans();
+      await probe.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+
+      await a.revokeSession('S-lost', Date.now() + HOUR);
+      let refusedMeanwhile = false;
+      await waitFor(() => {
+        if (answer(b, { userId: 'U2', sessionId: 'S-fine' }) === 'unavailable') refusedMeanwhile = true;
+        return answer(b, { userId: 'U1', sessionId: 'S-lost' }) === 'revoked';
+      }, STALENESS_BOUND);
+      expect(refusedMeanwhile).toBe(false);
+      expect(await scans()).toBe(scansBefore);
+    } finally {
+      probe.destroy();
+    }
+  });
+});
