@@ -3,7 +3,8 @@ import { RevocationLedger } from './revocation-ledger.js';
 import { InMemoryReplayStore } from '../replay/in-memory-replay.store.js';
 import type { ReplayStore } from '../replay/replay-store.interface.js';
 import type { RevocationStore, RevocationSubject } from './revocation-store.interface.js';
-import { SessionDataMap } from './session-data-map.js';
+import { InMemorySessionDataStore } from './in-memory-session-data.store.js';
+import type { SessionDataStore } from './session-data-store.interface.js';
 
 export interface InMemoryRevocationStoreOptions {
   /** Most revocation records kept (sessions and users together). Default 100,000. */
@@ -25,10 +26,10 @@ function limit(name: string, value: number | undefined, fallback: number): numbe
  * is bounded, and when the bound is reached the record closest to its expiry is dropped (with a
  * warning: raise `maxEntries`, or use `RedisRevocationStore` for several instances).
  */
-export class InMemoryRevocationStore implements RevocationStore, ReplayStore {
+export class InMemoryRevocationStore implements RevocationStore, SessionDataStore, ReplayStore {
   private readonly logger = new Logger(InMemoryRevocationStore.name);
   private readonly ledger: RevocationLedger;
-  private readonly data: SessionDataMap;
+  private readonly data: InMemorySessionDataStore;
   private readonly replays: InMemoryReplayStore;
   private readonly maxEntries: number;
   private warnedFull = false;
@@ -37,7 +38,7 @@ export class InMemoryRevocationStore implements RevocationStore, ReplayStore {
     const now = options.now ?? (() => Date.now());
     this.maxEntries = limit('maxEntries', options.maxEntries, 100_000);
     this.ledger = new RevocationLedger(now);
-    this.data = new SessionDataMap(limit('maxDataEntries', options.maxDataEntries, 10_000), now);
+    this.data = new InMemorySessionDataStore(limit('maxDataEntries', options.maxDataEntries, 10_000), now);
     this.replays = new InMemoryReplayStore(this.maxEntries, now);
   }
 
@@ -60,16 +61,16 @@ export class InMemoryRevocationStore implements RevocationStore, ReplayStore {
     return this.ledger.isRevoked(subject);
   }
 
-  async getData(sessionId: string): Promise<string | undefined> {
-    return this.data.get(sessionId);
+  getData(sessionId: string): Promise<string | undefined> {
+    return this.data.getData(sessionId);
   }
 
-  async setData(sessionId: string, json: string, until: number): Promise<void> {
-    this.data.set(sessionId, json, until);
+  setData(sessionId: string, json: string, until: number): Promise<void> {
+    return this.data.setData(sessionId, json, until);
   }
 
-  async deleteData(sessionId: string): Promise<void> {
-    this.data.delete(sessionId);
+  deleteData(sessionId: string): Promise<void> {
+    return this.data.deleteData(sessionId);
   }
 
   claimOnce(id: string, until: number): Promise<boolean> {
