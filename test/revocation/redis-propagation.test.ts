@@ -1,5 +1,7 @@
 import { createClient } from 'redis';
 import { RedisRevocationStore, SessionError, type RevocationSubject } from '../../lib/index.js';
+import { RedisKeys } from '../../lib/revocation/redis/redis-keys.js';
+import { mergeCommand } from '../../lib/revocation/redis/redis-scripts.js';
 import { RedisServer } from '../support/redis-server.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -91,6 +93,23 @@ describe('RedisRevocationStore propagation (hangs, lost messages)', () => {
       }, STALENESS_BOUND);
       expect(refusedMeanwhile).toBe(false);
       expect(await scans()).toBe(scansBefore);
+    } finally {
+      probe.destroy();
+    }
+  });
+
+  it('a message that never arrives (published where nobody listens): caught up from the log within the poll interval', async () => {
+    const b = await store({ pollIntervalMs: 200 });
+    const probe = createClient({ url: redis.url });
+    await probe.connect();
+    try {
+      // The store's own write, numbered and logged, but its message lost.
+      const keys = new RedisKeys('propagation-test:');
+      const command = mergeCommand(keys, { kind: 'user', id: 'U-quiet', cutoff: Math.floor(Date.now() / 1000), until: Date.now() + HOUR }, 10_000);
+      command[command.indexOf(keys.channel)] = 'propagation-test:nobody-listens';
+      await probe.sendCommand(command);
+      await waitFor(() => answer(b, { userId: 'U-quiet', startedAt: 1 }) === 'revoked', 200 + 1000);
+      expect(answer(b, { userId: 'U-loud', startedAt: 1 })).toBe('not revoked');
     } finally {
       probe.destroy();
     }
