@@ -2,7 +2,7 @@ import { createClient } from 'redis';
 import { RedisRevocationStore, SessionError, type RevocationSubject } from '../../lib/index.js';
 import { RedisKeys } from '../../lib/revocation/redis/redis-keys.js';
 import { mergeCommand } from '../../lib/revocation/redis/redis-scripts.js';
-import { RedisServer } from '../support/redis-server.js';
+import { redisStores } from '../support/redis-stores.js';
 import { waitFor } from '../support/wait-for.js';
 
 const HOUR = 3_600_000;
@@ -27,28 +27,8 @@ function answer(store: RedisRevocationStore, subject: RevocationSubject): Answer
  * older than the bound.
  */
 describe('RedisRevocationStore propagation (hangs, lost messages)', () => {
-  let redis: RedisServer;
-  const stores: RedisRevocationStore[] = [];
-
-  async function store(options: ConstructorParameters<typeof RedisRevocationStore>[0] = {}): Promise<RedisRevocationStore> {
-    const created = new RedisRevocationStore({ url: redis.url, keyPrefix: 'propagation-test:', ...options });
-    stores.push(created);
-    await created.start();
-    return created;
-  }
-
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-  });
-
-  afterEach(async () => {
-    redis.resume();
-    await Promise.all(stores.splice(0).map((created) => created.close()));
-  });
-
-  afterAll(async () => {
-    await redis?.dispose();
-  });
+  const redisSuite = redisStores('propagation-test:');
+  const store = redisSuite.store;
 
   it('Redis hung (SIGSTOP): the other instance stops vouching within the bound, and learns the logout made during the hang once Redis resumes', async () => {
     const a = await store();
@@ -56,7 +36,7 @@ describe('RedisRevocationStore propagation (hangs, lost messages)', () => {
     const subject = { userId: 'U1', sessionId: 'S-hang' };
     expect(answer(b, subject)).toBe('not revoked');
 
-    redis.pause();
+    redisSuite.redis.pause();
     const pausedAt = Date.now();
     // The write is sent but not answered: the caller is told it is not shared yet; this instance refuses at once.
     await expect(a.revokeSession('S-hang', Date.now() + HOUR)).rejects.toMatchObject({ reason: 'revocation_unavailable' });
@@ -67,7 +47,7 @@ describe('RedisRevocationStore propagation (hangs, lost messages)', () => {
     expect(Date.now() - pausedAt).toBeGreaterThanOrEqual(STALENESS_BOUND - 100);
     expect(answer(b, subject)).toBe('unavailable');
 
-    redis.resume();
+    redisSuite.redis.resume();
     // The late write runs when Redis resumes; B learns it within the bound, without a reconnect.
     await waitFor(() => answer(b, subject) === 'revoked', STALENESS_BOUND);
     await waitFor(() => b.inSync, STALENESS_BOUND);
@@ -78,7 +58,7 @@ describe('RedisRevocationStore propagation (hangs, lost messages)', () => {
     const a = await store();
     // B's connections come back only after 5 s: B must learn without its subscriber.
     const b = await store({ clientOptions: { socket: { reconnectStrategy: () => 5000 } } });
-    const probe = createClient({ url: redis.url });
+    const probe = createClient({ url: redisSuite.redis.url });
     await probe.connect();
     try {
       const scans = async () => Number(/cmdstat_scan:calls=(\d+)/.exec(await probe.info('commandstats'))?.[1] ?? 0);
@@ -100,7 +80,7 @@ describe('RedisRevocationStore propagation (hangs, lost messages)', () => {
 
   it('a message that never arrives (published where nobody listens): caught up from the log within the poll interval', async () => {
     const b = await store({ pollIntervalMs: 200 });
-    const probe = createClient({ url: redis.url });
+    const probe = createClient({ url: redisSuite.redis.url });
     await probe.connect();
     try {
       // The store's own write, numbered and logged, but its message lost.

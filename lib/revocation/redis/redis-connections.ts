@@ -24,7 +24,6 @@ export class RedisConnections {
   constructor(
     private readonly config: RedisStoreConfig,
     private readonly channel: string,
-    private readonly events: ConnectionEvents,
   ) {}
 
   get commands(): RedisClientLike | undefined {
@@ -35,23 +34,23 @@ export class RedisConnections {
     return this.commandClient !== undefined;
   }
 
-  async open(): Promise<void> {
+  async open(events: ConnectionEvents): Promise<void> {
     const commands = this.config.client ?? (await this.create());
     this.ownsCommandClient = this.config.client === undefined;
     this.commandClient = commands;
     const subscriber = commands.duplicate();
     this.subscriber = subscriber;
-    this.watch(commands, (cause) => this.events.commandLost(cause), () => this.events.commandReady());
-    this.watch(subscriber, (cause) => this.events.subscriberLost(cause), () => this.events.subscriberReady());
+    this.watch(commands, (cause) => events.commandLost(cause), () => events.commandReady());
+    this.watch(subscriber, (cause) => events.subscriberLost(cause), () => events.subscriberReady());
 
-    if (!commands.isOpen) void commands.connect().catch((error: unknown) => this.events.commandLost(error));
+    if (!commands.isOpen) void commands.connect().catch((error: unknown) => events.commandLost(error));
     // A client the application connected already is ready now: no 'ready' event will come.
-    else if (commands.isReady) this.events.commandReady();
+    else if (commands.isReady) events.commandReady();
     void subscriber
       .connect()
-      .then(() => subscriber.subscribe(this.channel, (message) => this.events.message(message)))
-      .then(() => this.events.subscriberReady())
-      .catch((error: unknown) => this.events.subscriberLost(error));
+      .then(() => subscriber.subscribe(this.channel, (message) => events.message(message)))
+      .then(() => events.subscriberReady())
+      .catch((error: unknown) => events.subscriberLost(error));
   }
 
   close(): void {

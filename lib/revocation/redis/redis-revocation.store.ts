@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { SessionError } from '../../errors/session-error.js';
+import { DataAndReplayParts } from '../data-and-replay-parts.js';
 import { RedisReplayClaims } from '../../replay/redis-replay.store.js';
 import type { ReplayStore } from '../../replay/replay-store.interface.js';
 import { RevocationLedger } from '../revocation-ledger.js';
@@ -32,7 +33,7 @@ function describe(error: unknown): string {
  *   it within `maxStalenessMs`; past that, or from a lost command connection until the full read
  *   that follows it, a check the mirror cannot answer throws `revocation_unavailable`.
  */
-export class RedisRevocationStore implements RevocationStore, SessionDataStore, ReplayStore {
+export class RedisRevocationStore extends DataAndReplayParts implements RevocationStore, SessionDataStore, ReplayStore {
   private readonly logger = new Logger(RedisRevocationStore.name);
   private readonly ledger = new RevocationLedger();
   private readonly config: RedisStoreConfig;
@@ -41,8 +42,6 @@ export class RedisRevocationStore implements RevocationStore, SessionDataStore, 
   private readonly connections: RedisConnections;
   private readonly feed: RevocationFeed;
   private readonly resyncs: MirrorResync;
-  private readonly data: RedisSessionData;
-  private readonly replays: RedisReplayClaims;
   private outage = false;
   private subscriberOutage = false;
   private closed = false;
@@ -50,23 +49,20 @@ export class RedisRevocationStore implements RevocationStore, SessionDataStore, 
   private readonly currentWaiters = new Set<() => void>();
 
   constructor(options: RedisRevocationStoreOptions = {}) {
-    this.config = readRedisStoreOptions(options);
-    this.keys = new RedisKeys(this.config.keyPrefix);
-    this.connections = new RedisConnections(this.config, this.keys.channel, {
-      commandLost: (cause) => this.lost(cause),
-      commandReady: () => void this.resync(),
-      subscriberLost: (cause) => this.subscriberLost(cause),
-      subscriberReady: () => this.subscriberBack(),
-      message: (raw) => this.feed.receive(raw),
-    });
-    this.commands = new RedisCommands(() => this.connections.commands, this.config.commandTimeoutMs);
+    const config = readRedisStoreOptions(options);
+    const keys = new RedisKeys(config.keyPrefix);
+    const connections = new RedisConnections(config, keys.channel);
+    const commands = new RedisCommands(() => connections.commands, config.commandTimeoutMs);
+    super(new RedisSessionData(commands, keys), new RedisReplayClaims((args) => commands.run(args), (id) => keys.once(id)));
+    this.config = config;
+    this.keys = keys;
+    this.commands = commands;
+    this.connections = connections;
     this.feed = new RevocationFeed(this.commands, this.keys, this.ledger, this.config, this.logger, (reason) => {
       this.logger.warn(`Reading every revocation again: ${reason}`);
       void this.resync();
     });
     this.resyncs = new MirrorResync(this.commands, this.keys, this.ledger, this.config.logLength);
-    this.data = new RedisSessionData(this.commands, this.keys);
-    this.replays = new RedisReplayClaims((args) => this.commands.run(args), (id) => this.keys.once(id));
   }
 
   /** `true` while the local mirror is known to hold every revocation Redis held at most `maxStalenessMs` ago. */
@@ -76,7 +72,13 @@ export class RedisRevocationStore implements RevocationStore, SessionDataStore, 
 
   async start(): Promise<void> {
     if (this.connections.opened) return;
-    await this.connections.open();
+    await this.connections.open({
+      commandLost: (cause) => this.lost(cause),
+      commandReady: () => void this.resync(),
+      subscriberLost: (cause) => this.subscriberLost(cause),
+      subscriberReady: () => this.subscriberBack(),
+      message: (raw) => this.feed.receive(raw),
+    });
     this.feed.start();
     if (!(await this.waitUntilCurrent(this.config.startTimeoutMs))) {
       this.logger.warn(`Redis revocation store not in sync after ${this.config.startTimeoutMs} ms; revocation checks cannot be made until it is`);
@@ -119,23 +121,6 @@ export class RedisRevocationStore implements RevocationStore, SessionDataStore, 
     if (this.ledger.isRevoked(subject)) return true;
     if (!this.feed.fresh()) throw new SessionError('revocation_unavailable');
     return false;
-  }
-
-  getData(sessionId: string): Promise<string | undefined> {
-    return this.data.getData(sessionId);
-  }
-
-  setData(sessionId: string, json: string, until: number): Promise<void> {
-    return this.data.setData(sessionId, json, until);
-  }
-
-  deleteData(sessionId: string): Promise<void> {
-    return this.data.deleteData(sessionId);
-  }
-
-  /** `SET NX` with the claim's expiry: one instance wins; fails closed like every command. */
-  claimOnce(id: string, until: number): Promise<boolean> {
-    return this.replays.claimOnce(id, until);
   }
 
   private async revoke(record: RevocationRecord): Promise<void> {
