@@ -94,4 +94,32 @@ describe('RedisRevocationStore propagation (hangs, lost messages)', () => {
       probe.destroy();
     }
   });
+
+  it('an instance further behind than the log holds reads every record again, and misses none', async () => {
+    const b = await store({ pollIntervalMs: 200 });
+    const probe = createClient({ url: redisSuite.redis.url });
+    await probe.connect();
+    try {
+      // Five writes whose messages are lost, with a log that keeps only the last two.
+      const keys = new RedisKeys('propagation-test:');
+      for (let i = 0; i < 5; i++) {
+        const command = mergeCommand(keys, { kind: 'session', id: `S-behind-${i}`, until: Date.now() + HOUR }, 2);
+        command[command.indexOf(keys.channel)] = 'propagation-test:nobody-listens';
+        await probe.sendCommand(command);
+      }
+      await waitFor(() => [0, 1, 2, 3, 4].every((i) => answer(b, { userId: 'U', sessionId: `S-behind-${i}` }) === 'revoked'), STALENESS_BOUND);
+      await waitFor(() => b.inSync, STALENESS_BOUND);
+    } finally {
+      probe.destroy();
+    }
+  });
+
+  it('an id that is not well-formed Unicode reaches the other instance unchanged', async () => {
+    const a = await store();
+    const b = await store();
+    const odd = 'S-\ud800-\u2028-"quoted"-/';
+    await a.revokeSession(odd, Date.now() + HOUR);
+    await waitFor(() => answer(b, { userId: 'U', sessionId: odd }) === 'revoked', STALENESS_BOUND);
+    expect(answer(b, { userId: 'U', sessionId: 'S-\ufffd-\u2028-"quoted"-/' })).toBe('not revoked');
+  });
 });

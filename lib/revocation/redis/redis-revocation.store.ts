@@ -58,9 +58,12 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
     this.keys = keys;
     this.commands = commands;
     this.connections = connections;
-    this.feed = new RevocationFeed(this.commands, this.keys, this.ledger, this.config, this.logger, (reason) => {
-      this.logger.warn(`Reading every revocation again: ${reason}`);
-      void this.resync();
+    this.feed = new RevocationFeed(this.commands, this.keys, this.ledger, this.config, this.logger, {
+      diverged: (reason) => {
+        this.logger.warn(`Reading every revocation again: ${reason}`);
+        void this.resync();
+      },
+      confirmed: () => this.notifyCurrent(),
     });
     this.resyncs = new MirrorResync(this.commands, this.keys, this.ledger, this.config.logLength);
   }
@@ -149,6 +152,10 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
     void this.feed.poll();
   }
 
+  private notifyCurrent(): void {
+    for (const waiter of [...this.currentWaiters]) waiter();
+  }
+
   /** The full read (see `MirrorResync`); then the mirror is current and the feed is followed from there. */
   private async resync(): Promise<void> {
     clearTimeout(this.retryTimer);
@@ -162,7 +169,7 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
         this.outage = false;
         this.logger.log(`Redis revocation store reconnected and in sync (${this.ledger.size} revocations)`);
       }
-      for (const waiter of [...this.currentWaiters]) waiter();
+      this.notifyCurrent();
     } catch (error) {
       if (this.closed) return;
       this.lost(error);

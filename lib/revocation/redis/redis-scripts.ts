@@ -36,17 +36,17 @@ local function append(fields)
 end
 `;
 
-/** KEYS[1] session key; ARGV[3] until (epoch ms), ARGV[4] session id. Value: the until. */
+/** KEYS[1] session key; ARGV[3] until (epoch ms), ARGV[4] the session id as a JSON string. Value: the until. */
 const MERGE_SESSION = `${APPEND}
 local untilMs = ARGV[3]
 local current = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
 if tonumber(untilMs) <= current then return 0 end
 redis.call('SET', KEYS[1], untilMs, 'PXAT', untilMs)
-append('"t":"s","id":' .. cjson.encode(ARGV[4]) .. ',"until":' .. untilMs)
+append('"t":"s","id":' .. ARGV[4] .. ',"until":' .. untilMs)
 return 1
 `;
 
-/** KEYS[1] user key; ARGV[3] cutoff (epoch s), ARGV[4] until (epoch ms), ARGV[5] user id. Value: "cutoff:until". */
+/** KEYS[1] user key; ARGV[3] cutoff (epoch s), ARGV[4] until (epoch ms), ARGV[5] the user id as a JSON string. Value: "cutoff:until". */
 const MERGE_USER = `${APPEND}
 local cutoff, untilMs = ARGV[3], ARGV[4]
 local current = redis.call('GET', KEYS[1])
@@ -57,7 +57,7 @@ if current then
   if cutoff .. ':' .. untilMs == current then return 0 end
 end
 redis.call('SET', KEYS[1], cutoff .. ':' .. untilMs, 'PXAT', untilMs)
-append('"t":"u","id":' .. cjson.encode(ARGV[5]) .. ',"cutoff":' .. cutoff .. ',"until":' .. untilMs)
+append('"t":"u","id":' .. ARGV[5] .. ',"cutoff":' .. cutoff .. ',"until":' .. untilMs)
 return 1
 `;
 
@@ -67,12 +67,17 @@ local epoch = position(KEYS[1])
 return { epoch, redis.call('HGET', KEYS[1], 'n') }
 `;
 
-/** The command that merges `record` into Redis (and logs and publishes it when it strengthened it). */
+/**
+ * The command that merges `record` into Redis (and logs and publishes it when it strengthened it).
+ * The id enters the message as JS wrote it in JSON (a lone surrogate stays an escape), never
+ * re-encoded by Lua, so every instance reads back exactly the id that was revoked.
+ */
 export function mergeCommand(keys: RedisKeys, record: RevocationRecord, logLength: number): string[] {
+  const id = JSON.stringify(record.id);
   const common = ['3', keys.record(record), keys.sequence, keys.log, keys.channel, String(logLength)];
   return record.kind === 'session'
-    ? ['EVAL', MERGE_SESSION, ...common, String(record.until), record.id]
-    : ['EVAL', MERGE_USER, ...common, String(record.cutoff), String(record.until), record.id];
+    ? ['EVAL', MERGE_SESSION, ...common, String(record.until), id]
+    : ['EVAL', MERGE_USER, ...common, String(record.cutoff), String(record.until), id];
 }
 
 export function readPositionCommand(keys: RedisKeys): string[] {

@@ -7,6 +7,13 @@ import { parseFeedEntry } from './revocation-message.js';
 
 const LOG_BATCH = '1000';
 
+export interface FeedHooks {
+  /** The log cannot be followed from here: a full read is needed. */
+  diverged(reason: string): void;
+  /** A poll confirmed the ledger current. */
+  confirmed(): void;
+}
+
 export interface FeedSettings {
   readonly pollIntervalMs: number;
   readonly maxStalenessMs: number;
@@ -40,7 +47,7 @@ export class RevocationFeed {
     private readonly ledger: RevocationLedger,
     private readonly settings: FeedSettings,
     private readonly logger: Logger,
-    private readonly diverged: (reason: string) => void,
+    private readonly hooks: FeedHooks,
   ) {}
 
   /** `true` while the ledger is confirmed to hold every revocation Redis held at most `maxStalenessMs` ago. */
@@ -100,6 +107,7 @@ export class RevocationFeed {
         this.confirmedAt = sentAt;
         if (this.failing) this.logger.log('Revocation feed confirmed again: revocation checks are current');
         this.failing = false;
+        this.hooks.confirmed();
       }
     } catch (error) {
       if (!this.failing && generation === this.generation) {
@@ -124,7 +132,7 @@ export class RevocationFeed {
     const [epoch, n] = Array.isArray(reply) ? reply : [];
     const latest = Number(n);
     if (epoch !== this.epoch || !Number.isSafeInteger(latest) || latest < this.seq) {
-      this.diverged('Redis holds another revocation feed (restarted without persistence?)');
+      this.hooks.diverged('Redis holds another revocation feed (restarted without persistence?)');
       return false;
     }
     while (this.seq < latest) {
@@ -132,7 +140,7 @@ export class RevocationFeed {
       const entries = await this.commands.run(['ZRANGE', this.keys.log, `(${this.seq}`, String(latest), 'BYSCORE', 'LIMIT', '0', LOG_BATCH]);
       if (generation !== this.generation) return false;
       if (!Array.isArray(entries) || !this.apply(entries) || this.seq === before) {
-        this.diverged('revocations missed by this instance are no longer in the revocation log (raise logLength)');
+        this.hooks.diverged('revocations missed by this instance are no longer in the revocation log (raise logLength)');
         return false;
       }
     }
