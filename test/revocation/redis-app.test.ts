@@ -192,4 +192,26 @@ describe('Revocations shared through Redis between app instances', () => {
     expect((await call(`${late.url}/me`, { token: valid })).status).toBe(200);
     expect(logger.at('log').map((entry) => entry.message)).toEqual(expect.arrayContaining([expect.stringMatching(/reconnected and in sync/)]));
   });
+
+  it('Redis hung (SIGSTOP) during a logout: the other instance answers 503 within the 2 s staleness bound, then 401 for that session once Redis resumes', async () => {
+    await waitFor(async () => (await call(`${b.url}/me`, { token: await session({ sid: 'S-probe' }) })).status === 200, 10_000);
+    const token = await session({ sid: 'S-hang' });
+    expect((await call(`${b.url}/me`, { token })).status).toBe(200);
+
+    redis.pause();
+    try {
+      const pausedAt = Date.now();
+      // The logout cannot be confirmed while Redis hangs; this instance refuses the session at once.
+      expect((await post(`${a.url}/logout`, token)).status).toBeGreaterThanOrEqual(500);
+      expectRefusal(await call(`${a.url}/me`, { token }), 401, 'token_revoked');
+      await waitFor(async () => (await call(`${b.url}/me`, { token })).status !== 200, 3000, 20);
+      expect(Date.now() - pausedAt).toBeLessThan(3000);
+      expectRefusal(await call(`${b.url}/me`, { token }), 503, 'revocation_unavailable');
+    } finally {
+      redis.resume();
+    }
+    await waitFor(async () => (await call(`${b.url}/me`, { token })).status === 401, 2000, 5);
+    expectRefusal(await call(`${b.url}/me`, { token }), 401, 'token_revoked');
+    expect((await call(`${b.url}/me`, { token: await session({ sid: 'S-after-hang' }) })).status).toBe(200);
+  });
 });
