@@ -1,19 +1,14 @@
 import type { RevocationLedger } from '../revocation-ledger.js';
 import type { RedisCommands } from './command-runner.js';
 import type { RedisKeys } from './redis-keys.js';
-import { mergeCommand, readPositionCommand } from './redis-scripts.js';
-
-/** Where the revocation feed stands: its epoch (new when Redis lost the feed) and its last sequence number. */
-export interface FeedPosition {
-  readonly epoch: string;
-  readonly seq: number;
-}
+import { readFeedPosition, type FeedPosition } from './feed-position.js';
+import { mergeCommand } from './redis-scripts.js';
 
 const SCAN_BATCH = '1000';
 
 /**
- * The full read, after a connection was lost or the feed cannot be followed (Redis restarted
- * empty, or this instance fell behind the log): the position first, then every record, so that
+ * The full read, at start-up and whenever the feed cannot be followed (Redis restarted empty or
+ * lost writes this instance saw, or this instance fell behind the log): the position first, then every record, so that
  * whatever is written meanwhile has a later number and is caught up from the log; then the
  * records this instance holds that Redis lacks or holds weaker are written back.
  */
@@ -26,16 +21,10 @@ export class MirrorResync {
   ) {}
 
   async run(): Promise<FeedPosition> {
-    const position = await this.position();
+    const position = await readFeedPosition(this.commands, this.keys);
     const remote = await this.readAll();
     await this.writeBack(remote);
     return position;
-  }
-
-  async position(): Promise<FeedPosition> {
-    const reply = await this.commands.run(readPositionCommand(this.keys));
-    if (!Array.isArray(reply) || typeof reply[0] !== 'string') throw new Error('unexpected feed position reply');
-    return { epoch: reply[0], seq: Number(reply[1] ?? 0) };
   }
 
   /** Every record key in Redis, merged into the ledger; returns the raw values by key. */

@@ -11,7 +11,6 @@ import { RedisCommands } from './command-runner.js';
 import { MirrorResync } from './mirror-resync.js';
 import { RedisConnections } from './redis-connections.js';
 import { RedisKeys } from './redis-keys.js';
-import { mergeCommand } from './redis-scripts.js';
 import { readRedisStoreOptions, type RedisRevocationStoreOptions, type RedisStoreConfig } from './redis-store-options.js';
 import { RevocationFeed } from './revocation-feed.js';
 import { RedisSessionData } from './redis-session-data.js';
@@ -61,7 +60,7 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
     this.feed = new RevocationFeed(this.commands, this.keys, this.ledger, this.config, this.logger, {
       diverged: (reason) => {
         this.logger.warn(`Reading every revocation again: ${reason}`);
-        void this.resync();
+        void this.sync(true);
       },
       confirmed: () => this.notifyCurrent(),
     });
@@ -77,7 +76,7 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
     if (this.connections.opened) return;
     await this.connections.open({
       commandLost: (cause) => this.lost(cause),
-      commandReady: () => void this.resync(),
+      commandReady: () => void this.sync(),
       subscriberLost: (cause) => this.subscriberLost(cause),
       subscriberReady: () => this.subscriberBack(),
       message: (raw) => this.feed.receive(raw),
@@ -128,9 +127,8 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
 
   private async revoke(record: RevocationRecord): Promise<void> {
     if (!(record.until > Date.now()) || !Number.isFinite(record.until)) return;
-    // This instance refuses at once, even if Redis cannot be written (the record is written back on reconnect).
-    this.ledger.merge(record);
-    await this.commands.run(mergeCommand(this.keys, record, this.config.logLength));
+    // This instance refuses at once, even if Redis cannot be written (the record is written again after a reconnect).
+    await this.feed.write(record);
   }
 
   private lost(cause: unknown): void {
@@ -156,24 +154,29 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
     for (const waiter of [...this.currentWaiters]) waiter();
   }
 
-  /** The full read (see `MirrorResync`); then the mirror is current and the feed is followed from there. */
-  private async resync(): Promise<void> {
+  /**
+   * After a (re)connect, or when the feed cannot be followed: catches up from the revocation log
+   * when Redis holds the history this instance followed, else reads every record (`MirrorResync`).
+   * Then the mirror is current and the feed is followed from there.
+   */
+  private async sync(full = false): Promise<void> {
     clearTimeout(this.retryTimer);
     const generation = this.feed.invalidate();
     if (this.closed || !this.commands.ready) return;
     const readAt = Date.now();
     try {
-      const position = await this.resyncs.run();
-      if (!this.feed.confirm(generation, position, readAt)) return;
+      const resumed = !full && (await this.feed.resume(generation));
+      if (!this.feed.isCurrent(generation)) return;
+      if (!resumed && !this.feed.confirm(generation, await this.resyncs.run(), readAt)) return;
       if (this.outage) {
         this.outage = false;
-        this.logger.log(`Redis revocation store reconnected and in sync (${this.ledger.size} revocations)`);
+        this.logger.log(`Redis revocation store reconnected and in sync (${this.ledger.size} revocations; ${resumed ? 'caught up from the revocation log' : 'every record read'})`);
       }
       this.notifyCurrent();
     } catch (error) {
       if (this.closed) return;
       this.lost(error);
-      this.retryTimer = setTimeout(() => void this.resync(), 250);
+      this.retryTimer = setTimeout(() => void this.sync(full), 250);
       this.retryTimer.unref();
     }
   }

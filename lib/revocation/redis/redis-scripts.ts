@@ -61,10 +61,17 @@ append('"t":"u","id":' .. ARGV[5] .. ',"cutoff":' .. cutoff .. ',"until":' .. un
 return 1
 `;
 
-/** Returns [epoch, n], creating the feed when Redis has none. */
+/**
+ * Returns [epoch, n, the log entry numbered ARGV[1] (n when empty), '' when there is none],
+ * creating the feed when Redis has none. KEYS[1] sequence hash, KEYS[2] log.
+ */
 const READ_POSITION = `${POSITION}
 local epoch = position(KEYS[1])
-return { epoch, redis.call('HGET', KEYS[1], 'n') }
+local n = redis.call('HGET', KEYS[1], 'n')
+local at = ARGV[1]
+if at == '' then at = n end
+local entry = redis.call('ZRANGE', KEYS[2], at, at, 'BYSCORE')[1] or ''
+return { epoch, n, entry }
 `;
 
 /**
@@ -80,6 +87,7 @@ export function mergeCommand(keys: RedisKeys, record: RevocationRecord, logLengt
     : ['EVAL', MERGE_USER, ...common, String(record.cutoff), String(record.until), id];
 }
 
-export function readPositionCommand(keys: RedisKeys): string[] {
-  return ['EVAL', READ_POSITION, '1', keys.sequence];
+/** The feed position, with the log entry numbered `at` (default: the latest). */
+export function readPositionCommand(keys: RedisKeys, at?: number): string[] {
+  return ['EVAL', READ_POSITION, '2', keys.sequence, keys.log, at === undefined ? '' : String(at)];
 }
