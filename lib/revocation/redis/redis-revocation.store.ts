@@ -29,8 +29,8 @@ function describe(error: unknown): string {
  *   the sequence number every `pollIntervalMs` that fetches only what it missed. The per-request
  *   check reads the mirror: no round trip to Redis in steady state.
  * - Staleness is bounded: the mirror answers "not revoked" only while a read of Redis confirmed
- *   it within `maxStalenessMs`; past that, or from a lost command connection until the full read
- *   that follows it, a check the mirror cannot answer throws `revocation_unavailable`.
+ *   it within `maxStalenessMs`; past that, or from a lost command connection until the instance
+ *   has caught up after the reconnect, a check the mirror cannot answer throws `revocation_unavailable`.
  */
 export class RedisRevocationStore extends DataAndReplayParts implements RevocationStore, SessionDataStore, ReplayStore {
   private readonly logger = new Logger(RedisRevocationStore.name);
