@@ -15,6 +15,7 @@ import { SessionService } from '../service/session.service.js';
 import { SESSION_OPTIONS } from '../session.constants.js';
 import { resolveTenant } from '../tenants/tenant-resolver.js';
 import type { GuardedRequest } from '../transport/guarded-request.js';
+import { keepSession } from '../transport/request-session.js';
 import { guardedRequest } from '../transport/transport-registry.js';
 
 /** Where the request's session comes from: what `locateCredentials` found. */
@@ -77,7 +78,7 @@ export class SessionGuard implements CanActivate {
     const tenant = this.resolveTenant(request, session);
     this.checkRequirements(policy, session, this.isTenantScoped(request, policy) ? tenant : undefined);
     const accepted = withTenant(session, tenant?.id);
-    request.keepSession(accepted, tenant);
+    keepSession(request.sessionCarriers, accepted, tenant);
     return accepted;
   }
 
@@ -174,7 +175,7 @@ export class SessionGuard implements CanActivate {
    */
   protected refuse(error: unknown, request: GuardedRequest): unknown {
     if (!(error instanceof SessionError)) return error;
-    this.logger.debug(`Refused ${request.describe()}: ${error.reason}`);
+    this.logger.debug(`Refused ${request.describe()}: ${error.reason} (${error.message})`);
     return request.refusal(error, this.options.realm);
   }
 }
