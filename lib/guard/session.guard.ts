@@ -4,6 +4,9 @@ import type { Session, TenantContext } from '../claims/session.interface.js';
 import { isCookieValue } from '../cookies/cookie-source.js';
 import { clearedSessionCookieHeaders, sessionCookieHeaders } from '../cookies/session-cookies.js';
 import { checkCsrf } from '../csrf/csrf-check.js';
+import { DpopAdmission, type TokenScheme } from '../dpop/dpop-admission.js';
+import type { DpopMode } from '../dpop/dpop-options.js';
+import { dpopRequestUrl } from '../dpop/dpop-request-url.js';
 import { SessionError } from '../errors/session-error.js';
 import { readCookie } from '../extraction/cookie.parser.js';
 import { firstToken } from '../extraction/token-locator.js';
@@ -26,37 +29,52 @@ import { guardedRequest } from '../transport/transport-request.js';
 export class SessionGuard implements CanActivate {
   protected readonly logger = new Logger(SessionGuard.name);
   private readonly policies: RoutePolicies;
+  private readonly dpop: DpopAdmission;
 
   constructor(
     @Inject(SESSION_OPTIONS) protected readonly options: SessionOptions,
     protected readonly sessions: SessionService,
   ) {
     this.policies = new RoutePolicies(options.claimValidators);
+    this.dpop = new DpopAdmission(options.dpop, options.clockTolerance, options.revocation);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const policy = this.policies.forRoute(context.getClass(), context.getHandler());
     if (policy.access === 'public') return true;
     const request = this.getRequest(context);
+    const dpopMode = this.dpop.modeFor(context.getClass(), context.getHandler());
+    let scheme: TokenScheme = 'other';
     try {
-      const token = this.extractToken(request);
+      const dpopToken = dpopMode === undefined ? undefined : this.dpop.dpopToken(request);
+      if (dpopToken !== undefined) scheme = 'dpop';
+      const token = dpopToken ?? this.extractToken(request);
       const cookieToken = token !== undefined && this.isCookieToken(request, token);
       const refreshToken = token === undefined || cookieToken ? this.extractRefreshToken(request) : undefined;
       if (token === undefined && refreshToken === undefined) {
         if (policy.access === 'optional') return true;
-        throw new SessionError('token_missing');
+        throw dpopMode === undefined ? new SessionError('token_missing') : this.dpop.missing(dpopMode);
       }
       if (cookieToken || refreshToken !== undefined) this.checkCsrf(request);
       const session = refreshToken === undefined ? await this.validate(token!) : await this.validateOrRefresh(request, token, refreshToken, policy.access === 'optional');
       if (session === undefined) return true;
+      if (dpopMode !== undefined) await this.checkDpop(dpopMode, scheme, context, request, session);
       const tenant = this.resolveTenant(request, session);
       this.checkRequirements(policy, session, tenant);
       request.keepSession(withTenant(session, tenant?.id), tenant);
       return true;
     } catch (error) {
       // Awaited: a WebSocket or microservice refusal is built once its optional package is loaded.
-      throw await this.refuse(error, request);
+      throw await this.refuse(error instanceof SessionError ? this.dpop.rechallenge(error, scheme) : error, request);
     }
+  }
+
+  /** RFC 9449: the proof (on HTTP and GraphQL over HTTP) and the token's binding, on every request. */
+  protected async checkDpop(mode: DpopMode, scheme: TokenScheme, context: ExecutionContext, request: GuardedRequest, session: Session): Promise<void> {
+    const overHttp = context.getType<string>() === 'http' || context.getType<string>() === 'graphql';
+    const url = overHttp ? dpopRequestUrl(request.raw, request, this.options.dpop.forwardedHeaders) : undefined;
+    const nonce = await this.dpop.admit(mode, scheme, { header: (name) => request.header(name), cookieHeader: request.cookieHeader, raw: request.raw, method: request.method, ...(url && { url }) }, session);
+    if (nonce !== undefined) request.setResponseHeader('DPoP-Nonce', nonce);
   }
 
   /** The request as the guard reads it, by transport: HTTP (Express, Fastify), GraphQL, WebSocket, microservice. */

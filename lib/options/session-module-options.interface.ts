@@ -6,6 +6,7 @@ import type { TokenExtractor } from '../extraction/token-extractor.interface.js'
 import type { ClaimValidatorLike } from '../requirements/claim-validator.interface.js';
 import type { CookieModuleOptions } from '../cookies/cookie-options.js';
 import type { CsrfOptions } from '../csrf/csrf-options.js';
+import type { DpopOptions } from '../dpop/dpop-options.js';
 import type { LifecycleOptions } from '../lifecycle/lifecycle-options.js';
 import type { RevocationOptions } from '../revocation/revocation-options.js';
 import type { TransportOptions } from '../transport/transport-options.js';
@@ -36,7 +37,7 @@ export interface IssuerOptions {
 }
 
 /** What an application passes to `SessionModule.forRoot()` or returns from `forRootAsync`'s factory. */
-export interface SessionModuleOptions extends Partial<IssuerOptions>, LifecycleOptions, RevocationOptions, CookieModuleOptions, TransportOptions {
+export interface SessionModuleOptions extends Partial<IssuerOptions>, LifecycleOptions, RevocationOptions, CookieModuleOptions, TransportOptions, DpopOptions {
   /**
    * CSRF check for sessions that come from a cookie, on unsafe methods (POST, PUT, PATCH,
    * DELETE ...): on by default (the app's own origin, or an `x-requested-with` header);

@@ -2,6 +2,7 @@ import { readSessionCacheOption } from '../cache/session-cache-options.js';
 import { COOKIE_OPTION_KEYS, readCookieOptions } from '../cookies/cookie-options.js';
 import type { SessionCookieOptions } from '../cookies/session-cookies.js';
 import { CSRF_OPTION_KEYS, readCsrfOption, type CsrfPolicy } from '../csrf/csrf-options.js';
+import { DPOP_OPTION_KEYS, readDpopOptions, type DpopConfig } from '../dpop/dpop-options.js';
 import { LIFECYCLE_OPTION_KEYS, readLifecycleOptions, type LifecycleConfig } from '../lifecycle/lifecycle-options.js';
 import { readRevocationOptions, REVOCATION_OPTION_KEYS, type RevocationConfig } from '../revocation/revocation-options.js';
 import type { SessionCacheLimits } from '../cache/verified-session-cache.js';
@@ -34,7 +35,7 @@ const MODULE_OPTION_KEYS: ReadonlySet<string> = new Set<keyof SessionModuleOptio
   'refreshCookieName', 'extractToken', 'tenantParam', 'tenantHeader', 'tenantFromClaim', 'claimValidators', 'realm',
   'jwksTimeoutMs', 'jwksCooldownMs', 'jwksCacheMaxAgeMs', 'maxResponseBytes', 'allowInsecureHttp',
   'jwksMaxStaleMs', 'prefetchKeys',
-  ...LIFECYCLE_OPTION_KEYS, ...REVOCATION_OPTION_KEYS, ...CSRF_OPTION_KEYS, ...COOKIE_OPTION_KEYS, ...TRANSPORT_OPTION_KEYS,
+  ...LIFECYCLE_OPTION_KEYS, ...REVOCATION_OPTION_KEYS, ...CSRF_OPTION_KEYS, ...COOKIE_OPTION_KEYS, ...TRANSPORT_OPTION_KEYS, ...DPOP_OPTION_KEYS,
 ]);
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([...ISSUER_OPTION_KEYS, ...MODULE_OPTION_KEYS]);
@@ -77,6 +78,8 @@ export class SessionOptions {
   readonly cookies: Readonly<SessionCookieOptions>;
   /** Where GraphQL, WebSocket and microservice requests carry what the guard reads. */
   readonly transport: TransportConfig;
+  /** RFC 9449 proof-of-possession. */
+  readonly dpop: DpopConfig;
 
   constructor(input: SessionModuleOptions) {
     if (typeof input !== 'object' || input === null) throw new SessionConfigError('options', 'must be an object');
@@ -133,6 +136,7 @@ export class SessionOptions {
     this.csrf = readCsrfOption(input.csrf);
     this.cookies = readCookieOptions(input);
     this.transport = readTransportOptions(input);
+    this.dpop = readDpopOptions(input);
   }
 
   /** The top level is one issuer when `issuer` is set; `issuers` adds more. An `iss` may belong to one only. */

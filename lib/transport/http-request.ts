@@ -65,6 +65,7 @@ class HttpGuardedRequest implements GuardedRequest {
   refusal(error: SessionError, realm: string | undefined): unknown {
     const answer = toHttpAnswer(error, realm);
     if (answer.wwwAuthenticate) this.setResponseHeader('WWW-Authenticate', answer.wwwAuthenticate);
+    if (answer.dpopNonce) this.setResponseHeader('DPoP-Nonce', answer.dpopNonce);
     return answer.exception;
   }
 
