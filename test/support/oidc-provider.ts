@@ -82,6 +82,8 @@ export interface OidcProviderOptions {
   extraTokenClaims?: Record<string, unknown>;
   /** Access token lifetime, in seconds. Default 300. */
   accessTokenTTL?: number;
+  /** `opaque`: access tokens only the provider can read (introspection). Default `jwt`. */
+  accessTokenFormat?: 'jwt' | 'opaque';
 }
 
 export interface TokenResponse {
@@ -120,6 +122,11 @@ export class OidcProviderServer {
 
   get tokenEndpoint(): string {
     return `${this.issuer}/token`;
+  }
+
+  /** RFC 7662 introspection (also in the discovery document). */
+  get introspectionEndpoint(): string {
+    return `${this.issuer}/token/introspection`;
   }
 
   /** The keys it publishes, the signing one first. */
@@ -165,8 +172,8 @@ export class OidcProviderServer {
   }
 
   /** A token from the token endpoint, over HTTP, as a backend client would get it. */
-  async clientCredentialsToken(scope = RESOURCE_SCOPES): Promise<TokenResponse> {
-    return this.tokenRequest(new URLSearchParams({ grant_type: 'client_credentials', scope, resource: RESOURCE }));
+  async clientCredentialsToken(scope = RESOURCE_SCOPES, headers: Record<string, string> = {}): Promise<TokenResponse> {
+    return this.tokenRequest(new URLSearchParams({ grant_type: 'client_credentials', scope, resource: RESOURCE }), CLIENT, headers);
   }
 
   /**
@@ -223,8 +230,8 @@ export class OidcProviderServer {
   }
 
   /** POSTs a token request, authenticated as the client's method says (client_secret_basic by default). */
-  async tokenRequest(body: URLSearchParams, client: TestClient = CLIENT): Promise<TokenResponse> {
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  async tokenRequest(body: URLSearchParams, client: TestClient = CLIENT, extraHeaders: Record<string, string> = {}): Promise<TokenResponse> {
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', ...extraHeaders };
     if (client.method === 'client_secret_basic') headers.authorization = `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`;
     else body.set('client_id', client.id);
     if (client.method === 'client_secret_post') body.set('client_secret', client.secret!);
@@ -243,7 +250,7 @@ export class OidcProviderServer {
   private async createProvider(): Promise<Provider> {
     providerModule ??= withoutProviderNotices(() => import('oidc-provider'));
     const { default: Provider, errors } = await providerModule;
-    const { extraTokenClaims, accessTokenTTL = 300 } = this.options;
+    const { extraTokenClaims, accessTokenTTL = 300, accessTokenFormat = 'jwt' } = this.options;
     const configuration: Configuration = {
       clients: [
         {
@@ -284,7 +291,7 @@ export class OidcProviderServer {
               scope: RESOURCE_SCOPES,
               audience: RESOURCE,
               accessTokenTTL,
-              accessTokenFormat: 'jwt',
+              accessTokenFormat,
               jwt: { sign: { alg: 'ES256' } },
             };
           },
