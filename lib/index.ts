@@ -48,6 +48,9 @@ export {
 export { RequireDpop } from './dpop/require-dpop.decorator.js';
 export type { DpopForwardedHeaders, DpopMode, DpopNonceOptions, DpopOptions } from './dpop/dpop-options.js';
 
+// Opaque tokens (RFC 7662 introspection)
+export type { IntrospectionOptions } from './introspection/introspection-options.js';
+
 // Token location
 export type { RequestCredentials, TokenExtractor } from './extraction/token-extractor.interface.js';
 export { bearerTokenExtractor } from './extraction/bearer-token.extractor.js';

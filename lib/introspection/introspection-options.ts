@@ -1,0 +1,68 @@
+import { SessionConfigError } from '../errors/session-config.error.js';
+import { CLIENT_AUTH_METHODS, type ClientAuthMethod, type ClientCredentials } from '../lifecycle/client-authentication.js';
+import { nonEmptyString, numberOption, positiveInteger, rejectUnknownKeys } from '../options/option-readers.js';
+import { providerUrl } from '../provider/url-policy.js';
+
+/** RFC 7662 token introspection for one issuer, as an application writes it (`introspection` in the issuer's options). */
+export interface IntrospectionOptions {
+  /** Default: the issuer's `introspection_endpoint`, discovered. */
+  endpoint?: string;
+  /** `opaque` (default): tokens that are not JWTs; `all`: this issuer's JWTs as well. */
+  tokens?: 'opaque' | 'all';
+  /** The client the module introspects as. Default: the module's `clientId`, `clientSecret`, `clientAuthMethod`. */
+  clientId?: string;
+  clientSecret?: string;
+  /** Default `client_secret_basic` with a `clientSecret`, else `none`. */
+  clientAuthMethod?: ClientAuthMethod;
+  /** Seconds an answer is reused at most (never past the token's `exp`). Default 300. */
+  cacheMaxAge?: number;
+  /** Answers kept at most. Default 10,000. */
+  cacheMaxEntries?: number;
+}
+
+export interface IntrospectionConfig {
+  readonly endpoint?: string;
+  readonly tokens: 'opaque' | 'all';
+  /** `undefined`: the module's own client. */
+  readonly client?: ClientCredentials;
+  readonly cacheMaxAgeMs: number;
+  readonly cacheMaxEntries: number;
+}
+
+const INTROSPECTION_OPTION_KEYS: ReadonlySet<string> = new Set<keyof IntrospectionOptions>([
+  'endpoint', 'tokens', 'clientId', 'clientSecret', 'clientAuthMethod', 'cacheMaxAge', 'cacheMaxEntries',
+]);
+
+function readClient(input: IntrospectionOptions, prefix: string): ClientCredentials | undefined {
+  if (input.clientId === undefined && input.clientSecret === undefined && input.clientAuthMethod === undefined) return undefined;
+  const clientId = nonEmptyString(`${prefix}clientId`, input.clientId);
+  const clientSecret = input.clientSecret === undefined ? undefined : nonEmptyString(`${prefix}clientSecret`, input.clientSecret);
+  const method = input.clientAuthMethod ?? (clientSecret === undefined ? 'none' : 'client_secret_basic');
+  if (!CLIENT_AUTH_METHODS.includes(method)) throw new SessionConfigError(`${prefix}clientAuthMethod`, `must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
+  if ((method === 'none') !== (clientSecret === undefined)) {
+    throw new SessionConfigError(`${prefix}clientSecret`, method === 'none' ? 'is set but clientAuthMethod is "none"' : `is required with clientAuthMethod ${method}`);
+  }
+  return Object.freeze({ method, clientId, ...(clientSecret !== undefined && { clientSecret }) });
+}
+
+/** `prefix` names where the options are (`introspection.` or `issuers[1].introspection.`). */
+export function readIntrospectionOptions(input: unknown, prefix: string, allowInsecureHttp: boolean): IntrospectionConfig {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new SessionConfigError(prefix.slice(0, -1), 'must be an object');
+  rejectUnknownKeys(input, INTROSPECTION_OPTION_KEYS, prefix);
+  const options = input as IntrospectionOptions;
+  let endpoint: string | undefined;
+  if (options.endpoint !== undefined) {
+    if (typeof options.endpoint !== 'string') throw new SessionConfigError(`${prefix}endpoint`, 'must be a URL string');
+    endpoint = providerUrl(`${prefix}endpoint`, options.endpoint, allowInsecureHttp).href;
+  }
+  const tokens = options.tokens ?? 'opaque';
+  if (tokens !== 'opaque' && tokens !== 'all') throw new SessionConfigError(`${prefix}tokens`, `must be 'opaque' or 'all', got ${JSON.stringify(tokens)}`);
+  const client = readClient(options, prefix);
+  return Object.freeze({
+    ...(endpoint !== undefined && { endpoint }),
+    tokens,
+    ...(client && { client }),
+    cacheMaxAgeMs: numberOption(`${prefix}cacheMaxAge`, options.cacheMaxAge, 300, positiveInteger, 'a positive integer of seconds') * 1000,
+    cacheMaxEntries: numberOption(`${prefix}cacheMaxEntries`, options.cacheMaxEntries, 10_000, positiveInteger, 'a positive integer'),
+  });
+}
