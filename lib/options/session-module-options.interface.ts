@@ -7,6 +7,7 @@ import type { ClaimValidatorLike } from '../requirements/claim-validator.interfa
 import type { CookieModuleOptions } from '../cookies/cookie-options.js';
 import type { CsrfOptions } from '../csrf/csrf-options.js';
 import type { DpopOptions } from '../dpop/dpop-options.js';
+import type { IntrospectionOptions } from '../introspection/introspection-options.js';
 import type { LifecycleOptions } from '../lifecycle/lifecycle-options.js';
 import type { RevocationOptions } from '../revocation/revocation-options.js';
 import type { TransportOptions } from '../transport/transport-options.js';
@@ -34,6 +35,8 @@ export interface IssuerOptions {
   algorithms?: string[];
   /** Claim layout: a preset name (default `descope`) or a mapping function. */
   claims?: ClaimsPreset | ClaimsMapper;
+  /** RFC 7662: this issuer's opaque tokens (or all of them) are introspected at its provider. */
+  introspection?: IntrospectionOptions;
 }
 
 /** What an application passes to `SessionModule.forRoot()` or returns from `forRootAsync`'s factory. */

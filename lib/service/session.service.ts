@@ -10,6 +10,7 @@ import { VerifiedSessionCache } from '../cache/verified-session-cache.js';
 import type { SessionCookieOptions } from '../cookies/session-cookies.js';
 import { SessionError } from '../errors/session-error.js';
 import type { LogoutOptions, RefreshedSession, RefreshOptions, SessionValidation } from '../lifecycle/refreshed-session.js';
+import { IntrospectionRouter } from '../introspection/introspection-router.js';
 import { SessionLifecycle } from '../lifecycle/session-lifecycle.js';
 import { TokenEndpointClient } from '../lifecycle/token-endpoint.client.js';
 import { ProviderDirectory } from '../provider/provider-directory.js';
@@ -37,6 +38,7 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
   private readonly verified?: VerifiedSessionCache;
   private readonly revocations: RevocationCheck;
   private readonly lifecycle: SessionLifecycle;
+  private readonly introspection: IntrospectionRouter;
 
   constructor(
     @Inject(SESSION_OPTIONS) protected readonly options: SessionOptions,
@@ -45,7 +47,9 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
   ) {
     if (options.sessionCache !== false) this.verified = new VerifiedSessionCache(options.sessionCache);
     this.revocations = new RevocationCheck(options.revocation);
-    const endpoints = new TokenEndpointClient(options.lifecycle, directory ?? new ProviderDirectory(options), options.fetchLimits);
+    const providers = directory ?? new ProviderDirectory(options);
+    this.introspection = new IntrospectionRouter(options, providers);
+    const endpoints = new TokenEndpointClient(options.lifecycle, providers, options.fetchLimits);
     this.lifecycle = new SessionLifecycle(options.lifecycle, options.clockTolerance * 1000, endpoints, options.revocation.store, this.revocations, {
       validate: (token) => this.validateSession(token),
       expiredSession: (token, error) => this.expiredSession(token, error),
@@ -149,6 +153,8 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
 
   /** Full verification; only a session that passes it is cached. */
   private async verifyAndRemember(token: string): Promise<Session> {
+    const introspected = this.introspection.introspect(token);
+    if (introspected !== undefined) return introspected;
     const { payload, mapClaims } = await this.verifier.verify(token);
     if (this.verified === undefined) return this.toSession(payload, token, mapClaims);
     // The cached session must not keep the request header the token was cut from alive.
