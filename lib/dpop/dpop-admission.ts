@@ -6,7 +6,6 @@ import { isReplayStore } from '../replay/replay-store.interface.js';
 import type { RevocationConfig } from '../revocation/revocation-options.js';
 import type { DpopConfig, DpopMode } from './dpop-options.js';
 import { DpopProofCheck, type DpopRequestUrl } from './dpop-proof-check.js';
-import { requiresDpop } from './require-dpop.decorator.js';
 
 /** The request a proof is checked against; `url` is absent where no proof can travel (WebSocket messages, microservices). */
 export interface DpopRequest extends RequestCredentials {
@@ -29,7 +28,6 @@ function boundKey(session: Session): string | undefined {
  */
 export class DpopAdmission {
   readonly proofs: DpopProofCheck;
-  private readonly routes = new WeakMap<object, WeakMap<object, DpopMode | undefined>>();
 
   constructor(
     private readonly config: DpopConfig,
@@ -41,14 +39,6 @@ export class DpopAdmission {
       throw new SessionConfigError('revocationStore', 'must offer claimOnce (a ReplayStore) for dpop: every proof jti is claimed there');
     }
     this.proofs = new DpopProofCheck(config, clockToleranceSeconds, replays, revocation.failOpen);
-  }
-
-  /** `required` on `@RequireDpop()` routes, else the global `dpop` option; `undefined`: DPoP is ignored. */
-  modeFor(controller: object, handler: object): DpopMode | undefined {
-    let byHandler = this.routes.get(controller);
-    if (!byHandler) this.routes.set(controller, (byHandler = new WeakMap()));
-    if (!byHandler.has(handler)) byHandler.set(handler, requiresDpop(controller, handler) ? 'required' : this.config.mode);
-    return byHandler.get(handler);
   }
 
   /** `Authorization: DPoP <token>` (scheme case-insensitive, exactly one token); `undefined` for any other header. */
@@ -77,15 +67,26 @@ export class DpopAdmission {
       return undefined;
     }
     if (jkt === undefined) throw this.bindingError('The token is not DPoP-bound (no cnf.jkt)');
+    // WebSocket messages and microservice messages carry no HTTP request a proof could name.
     if (request.url === undefined || request.method === undefined) throw this.proofs.invalid('DPoP proofs are checked on HTTP requests only');
     const proof = await this.proofs.check({ method: request.method, url: request.url, header: (name) => request.header(name), token: session.token });
     if (proof.jkt !== jkt) throw this.bindingError('The token is bound to another key than the DPoP proof (cnf.jkt)');
     return this.proofs.nonces?.current();
   }
 
-  /** A refusal of a token sent with the DPoP scheme answers with the DPoP challenge (`error="invalid_token"`). */
-  rechallenge(error: SessionError, scheme: TokenScheme): SessionError {
-    if (scheme !== 'dpop' || error.dpopChallenge !== undefined || error.status !== 401) return error;
+  /** A step of a request whose token came with the DPoP scheme: its 401 refusals carry the DPoP challenge. */
+  async challenging<T>(viaDpop: boolean, step: Promise<T>): Promise<T> {
+    if (!viaDpop) return step;
+    try {
+      return await step;
+    } catch (error) {
+      throw error instanceof SessionError ? this.rechallenge(error) : error;
+    }
+  }
+
+  /** `error="invalid_token"` in a DPoP challenge, for a token refused as Bearer tokens are. */
+  private rechallenge(error: SessionError): SessionError {
+    if (error.dpopChallenge !== undefined || error.status !== 401) return error;
     return new SessionError(error.reason, {
       message: error.message,
       cause: error.cause,

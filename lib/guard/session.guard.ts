@@ -4,9 +4,8 @@ import type { Session, TenantContext } from '../claims/session.interface.js';
 import { isCookieValue } from '../cookies/cookie-source.js';
 import { clearedSessionCookieHeaders, sessionCookieHeaders } from '../cookies/session-cookies.js';
 import { checkCsrf } from '../csrf/csrf-check.js';
-import { DpopAdmission, type TokenScheme } from '../dpop/dpop-admission.js';
+import { DpopAdmission } from '../dpop/dpop-admission.js';
 import type { DpopMode } from '../dpop/dpop-options.js';
-import { dpopRequestUrl } from '../dpop/dpop-request-url.js';
 import { SessionError } from '../errors/session-error.js';
 import { readCookie } from '../extraction/cookie.parser.js';
 import { firstToken } from '../extraction/token-locator.js';
@@ -18,12 +17,28 @@ import { SessionService } from '../service/session.service.js';
 import { SESSION_OPTIONS } from '../session.constants.js';
 import { resolveTenant } from '../tenants/tenant-resolver.js';
 import type { GuardedRequest } from '../transport/guarded-request.js';
-import { guardedRequest } from '../transport/transport-request.js';
+import { guardedRequest } from '../transport/transport-registry.js';
+
+/** Where the request's session comes from: what `locateCredentials` found. */
+export interface SessionCredentials {
+  /** The session token, when the request carries one. */
+  readonly token?: string;
+  /** The refresh cookie, when automatic refresh may use it. */
+  readonly refreshToken?: string;
+  /** The browser sent these by itself (a cookie): the CSRF check applies. */
+  readonly fromCookie: boolean;
+  /** The token came as `Authorization: DPoP` (RFC 9449): a proof must come with it. */
+  readonly dpop?: boolean;
+}
 
 /**
- * Checks the session token on every route that is not `@Public()`: find the token, verify it,
- * resolve the tenant, check the route's requirements. Each step is a protected method, so an
- * application can change one step by extending the guard.
+ * Checks the session on every route that is not `@Public()`, and on WebSocket connections
+ * (`SocketSessions.admit`), through one admission pipeline:
+ *
+ *   locate credentials -> CSRF -> validate (or refresh) -> tenant -> requirements -> keep
+ *
+ * Each step is a protected method: an application changes one by extending the guard (and
+ * passing the subclass as `guard` to `forRoot()`, so connection checks use it too).
  */
 @Injectable()
 export class SessionGuard implements CanActivate {
@@ -43,38 +58,35 @@ export class SessionGuard implements CanActivate {
     const policy = this.policies.forRoute(context.getClass(), context.getHandler());
     if (policy.access === 'public') return true;
     const request = this.getRequest(context);
-    const dpopMode = this.dpop.modeFor(context.getClass(), context.getHandler());
-    let scheme: TokenScheme = 'other';
     try {
-      const dpopToken = dpopMode === undefined ? undefined : this.dpop.dpopToken(request);
-      if (dpopToken !== undefined) scheme = 'dpop';
-      const token = dpopToken ?? this.extractToken(request);
-      const cookieToken = token !== undefined && this.isCookieToken(request, token);
-      const refreshToken = token === undefined || cookieToken ? this.extractRefreshToken(request) : undefined;
-      if (token === undefined && refreshToken === undefined) {
-        if (policy.access === 'optional') return true;
-        throw dpopMode === undefined ? new SessionError('token_missing') : this.dpop.missing(dpopMode);
-      }
-      if (cookieToken || refreshToken !== undefined) this.checkCsrf(request);
-      const session = refreshToken === undefined ? await this.validate(token!) : await this.validateOrRefresh(request, token, refreshToken, policy.access === 'optional');
-      if (session === undefined) return true;
-      if (dpopMode !== undefined) await this.checkDpop(dpopMode, scheme, context, request, session);
-      const tenant = this.resolveTenant(request, session);
-      this.checkRequirements(policy, session, tenant);
-      request.keepSession(withTenant(session, tenant?.id), tenant);
+      await this.admit(request, policy);
       return true;
     } catch (error) {
       // Awaited: a WebSocket or microservice refusal is built once its optional package is loaded.
-      throw await this.refuse(error instanceof SessionError ? this.dpop.rechallenge(error, scheme) : error, request);
+      throw await this.refuse(error, request);
     }
   }
 
-  /** RFC 9449: the proof (on HTTP and GraphQL over HTTP) and the token's binding, on every request. */
-  protected async checkDpop(mode: DpopMode, scheme: TokenScheme, context: ExecutionContext, request: GuardedRequest, session: Session): Promise<void> {
-    const overHttp = context.getType<string>() === 'http' || context.getType<string>() === 'graphql';
-    const url = overHttp ? dpopRequestUrl(request.raw, request, this.options.dpop.forwardedHeaders) : undefined;
-    const nonce = await this.dpop.admit(mode, scheme, { header: (name) => request.header(name), cookieHeader: request.cookieHeader, raw: request.raw, method: request.method, ...(url && { url }) }, session);
-    if (nonce !== undefined) request.setResponseHeader('DPoP-Nonce', nonce);
+  /**
+   * The admission pipeline, for any transport: the accepted session (kept on the request), or
+   * `undefined` when an optional route has none. Throws `SessionError`.
+   */
+  async admit(request: GuardedRequest, policy: RoutePolicy): Promise<Session | undefined> {
+    const dpopMode = policy.requireDpop ? 'required' : this.options.dpop.mode;
+    const credentials = this.locateCredentials(request, dpopMode);
+    if (credentials.token === undefined && credentials.refreshToken === undefined) {
+      if (policy.access === 'optional') return undefined;
+      throw dpopMode === undefined ? new SessionError('token_missing') : this.dpop.missing(dpopMode);
+    }
+    if (credentials.fromCookie) this.checkCsrf(request);
+    const session = await this.dpop.challenging(credentials.dpop === true, this.establishSession(request, credentials, policy));
+    if (session === undefined) return undefined;
+    if (dpopMode !== undefined) await this.checkProof(request, credentials, dpopMode, session);
+    const tenant = this.resolveTenant(request, session);
+    this.checkRequirements(policy, session, this.isTenantScoped(request, policy) ? tenant : undefined);
+    const accepted = withTenant(session, tenant?.id);
+    request.keepSession(accepted, tenant);
+    return accepted;
   }
 
   /** The request as the guard reads it, by transport: HTTP (Express, Fastify), GraphQL, WebSocket, microservice. */
@@ -82,12 +94,18 @@ export class SessionGuard implements CanActivate {
     return guardedRequest(context, this.options.transport);
   }
 
-  protected extractToken(request: GuardedRequest): string | undefined {
-    return firstToken(this.options.extractors, request);
+  /** The session token and, when it came from a cookie or is missing, the refresh cookie. With DPoP on, `Authorization: DPoP` first. */
+  protected locateCredentials(request: GuardedRequest, dpopMode?: DpopMode): SessionCredentials {
+    const dpopToken = dpopMode === undefined ? undefined : this.dpop.dpopToken(request);
+    if (dpopToken !== undefined) return { token: dpopToken, fromCookie: false, dpop: true };
+    const token = this.extractToken(request);
+    const cookieToken = token !== undefined && this.isCookieToken(request, token);
+    const refreshToken = token === undefined || cookieToken ? this.extractRefreshToken(request) : undefined;
+    return { token, refreshToken, fromCookie: cookieToken || refreshToken !== undefined };
   }
 
-  protected validate(token: string): Promise<Session> {
-    return this.sessions.validateSession(token);
+  protected extractToken(request: GuardedRequest): string | undefined {
+    return firstToken(this.options.extractors, request);
   }
 
   /** The session token came from a cookie (not the `Authorization` header): the browser sends it by itself. */
@@ -104,6 +122,16 @@ export class SessionGuard implements CanActivate {
   /** Cookie sessions on unsafe methods: an allowed `Origin` (or `Referer`) or the anti-CSRF header (403 `csrf_failed`). */
   protected checkCsrf(request: GuardedRequest): void {
     if (this.options.csrf !== false) checkCsrf(this.options.csrf, request);
+  }
+
+  /** The verified, unrevoked session: validated, or refreshed with the refresh cookie. */
+  protected establishSession(request: GuardedRequest, credentials: SessionCredentials, policy: RoutePolicy): Promise<Session | undefined> {
+    if (credentials.refreshToken === undefined) return this.validate(credentials.token!);
+    return this.validateOrRefresh(request, credentials.token, credentials.refreshToken, policy.access === 'optional');
+  }
+
+  protected validate(token: string): Promise<Session> {
+    return this.sessions.validateSession(token);
   }
 
   /**
@@ -129,12 +157,36 @@ export class SessionGuard implements CanActivate {
     request.appendSetCookie?.(sessionCookieHeaders(refreshed, this.options.cookies));
   }
 
+  /**
+   * RFC 9449, on every request (the verified-session cache never spares it): the proof, where the
+   * transport has an HTTP request (HTTP, GraphQL over HTTP), and the token's binding. Sends the
+   * current `DPoP-Nonce` when server nonces are on.
+   */
+  protected async checkProof(request: GuardedRequest, credentials: SessionCredentials, mode: DpopMode, session: Session): Promise<void> {
+    const url = request.requestUrl?.(this.options.dpop.forwardedHeaders);
+    const target = { header: (name: string) => request.header(name), cookieHeader: request.cookieHeader, raw: request.raw, method: request.method, ...(url && { url }) };
+    const nonce = await this.dpop.challenging(credentials.dpop === true, this.dpop.admit(mode, credentials.dpop ? 'dpop' : 'other', target, session));
+    if (nonce !== undefined) request.setResponseHeader('DPoP-Nonce', nonce);
+  }
+
+  /** The tenant the request names (route parameter, header, then `dct`), membership checked. */
   protected resolveTenant(request: GuardedRequest, session: Session): TenantContext | undefined {
     return resolveTenant(this.options.tenantResolution, request, session);
   }
 
-  protected checkRequirements(policy: RoutePolicy, session: Session, tenant: TenantContext | undefined): void {
-    checkPolicy(policy, session, tenant);
+  /**
+   * Only tenant-scoped routes read tenant grants: those that declare the tenant parameter, or
+   * carry `@RequireTenant()`. Elsewhere `dct` and the tenant header never turn a tenant's grants
+   * into platform grants.
+   */
+  protected isTenantScoped(request: GuardedRequest, policy: RoutePolicy): boolean {
+    const param = this.options.tenantResolution.param;
+    return policy.requireTenant || (param !== false && request.declaresParam(param));
+  }
+
+  /** `scopedTenant`: the resolved tenant on a tenant-scoped route, else `undefined` (top-level grants). */
+  protected checkRequirements(policy: RoutePolicy, session: Session, scopedTenant: TenantContext | undefined): void {
+    checkPolicy(policy, session, scopedTenant);
   }
 
   /**

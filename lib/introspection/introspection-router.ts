@@ -45,7 +45,7 @@ export class IntrospectionRouter {
   introspect(token: string): Promise<Session> | undefined {
     if (this.opaque === undefined) return undefined;
     if (typeof token !== 'string' || token.length > this.options.maxTokenLength) {
-      throw new SessionError('token_malformed', { message: 'The session token is missing or too long' });
+      return Promise.reject(new SessionError('token_malformed', { message: 'The session token is missing or too long' }));
     }
     const iss = jwtIssuer(token);
     if (iss === null) return this.opaque.session(token);

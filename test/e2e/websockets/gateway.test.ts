@@ -27,7 +27,7 @@ class SendingWsExceptionFilter implements ExceptionFilter {
 
 /**
  * Nest 12 runs the global guard on gateway messages; Nest 11 runs no global guard there, so
- * the gateway names it (as the README says for Nest 11).
+ * the gateway names it (as docs/transports.md says for Nest 11).
  */
 const ON_NEST_11: ClassDecorator = nestMajor() === 11 ? (target) => {
   UseGuards(SessionGuard)(target);
