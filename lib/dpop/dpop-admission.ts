@@ -5,7 +5,7 @@ import type { RequestCredentials } from '../extraction/token-extractor.interface
 import { isReplayStore } from '../replay/replay-store.interface.js';
 import type { RevocationConfig } from '../revocation/revocation-options.js';
 import type { DpopConfig, DpopMode } from './dpop-options.js';
-import { DpopProofCheck, type DpopRequestUrl } from './dpop-proof-check.js';
+import { DpopProofCheck, type DpopRequestUrl, type VerifiedDpopProof } from './dpop-proof-check.js';
 
 /** The request a proof is checked against; `url` is absent where no proof can travel (WebSocket messages, microservices). */
 export interface DpopRequest extends RequestCredentials {
@@ -28,6 +28,8 @@ function boundKey(session: Session): string | undefined {
  */
 export class DpopAdmission {
   readonly proofs: DpopProofCheck;
+  /** One check per HTTP request: the root fields of one GraphQL operation each run the guard on it. */
+  private readonly checked = new WeakMap<object, { readonly token: string; readonly proof: Promise<VerifiedDpopProof> }>();
 
   constructor(
     private readonly config: DpopConfig,
@@ -69,9 +71,18 @@ export class DpopAdmission {
     if (jkt === undefined) throw this.bindingError('The token is not DPoP-bound (no cnf.jkt)');
     // WebSocket messages and microservice messages carry no HTTP request a proof could name.
     if (request.url === undefined || request.method === undefined) throw this.proofs.invalid('DPoP proofs are checked on HTTP requests only');
-    const proof = await this.proofs.check({ method: request.method, url: request.url, header: (name) => request.header(name), token: session.token });
+    const proof = await this.checkOnce(request as DpopRequest & { url: DpopRequestUrl; method: string }, session.token);
     if (proof.jkt !== jkt) throw this.bindingError('The token is bound to another key than the DPoP proof (cnf.jkt)');
     return this.proofs.nonces?.current();
+  }
+
+  private checkOnce(request: DpopRequest & { url: DpopRequestUrl; method: string }, token: string): Promise<VerifiedDpopProof> {
+    const raw = typeof request.raw === 'object' && request.raw !== null ? request.raw : undefined;
+    const earlier = raw && this.checked.get(raw);
+    if (earlier && earlier.token === token) return earlier.proof;
+    const proof = this.proofs.check({ method: request.method, url: request.url, header: (name) => request.header(name), token });
+    if (raw) this.checked.set(raw, { token, proof });
+    return proof;
   }
 
   /** A step of a request whose token came with the DPoP scheme: its 401 refusals carry the DPoP challenge. */
