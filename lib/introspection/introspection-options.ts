@@ -1,6 +1,7 @@
 import { SessionConfigError } from '../errors/session-config.error.js';
-import { CLIENT_AUTH_METHODS, type ClientAuthMethod, type ClientCredentials } from '../lifecycle/client-authentication.js';
-import { nonEmptyString, numberOption, positiveInteger, rejectUnknownKeys } from '../options/option-readers.js';
+import type { ClientAuthMethod, ClientCredentials } from '../lifecycle/client-authentication.js';
+import { readClient } from '../lifecycle/lifecycle-options.js';
+import { numberOption, positiveInteger, rejectUnknownKeys } from '../options/option-readers.js';
 import { providerUrl } from '../provider/url-policy.js';
 
 /** RFC 7662 token introspection for one issuer, as an application writes it (`introspection` in the issuer's options). */
@@ -33,18 +34,6 @@ const INTROSPECTION_OPTION_KEYS: ReadonlySet<string> = new Set<keyof Introspecti
   'endpoint', 'tokens', 'clientId', 'clientSecret', 'clientAuthMethod', 'cacheMaxAge', 'cacheMaxEntries',
 ]);
 
-function readClient(input: IntrospectionOptions, prefix: string): ClientCredentials | undefined {
-  if (input.clientId === undefined && input.clientSecret === undefined && input.clientAuthMethod === undefined) return undefined;
-  const clientId = nonEmptyString(`${prefix}clientId`, input.clientId);
-  const clientSecret = input.clientSecret === undefined ? undefined : nonEmptyString(`${prefix}clientSecret`, input.clientSecret);
-  const method = input.clientAuthMethod ?? (clientSecret === undefined ? 'none' : 'client_secret_basic');
-  if (!CLIENT_AUTH_METHODS.includes(method)) throw new SessionConfigError(`${prefix}clientAuthMethod`, `must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
-  if ((method === 'none') !== (clientSecret === undefined)) {
-    throw new SessionConfigError(`${prefix}clientSecret`, method === 'none' ? 'is set but clientAuthMethod is "none"' : `is required with clientAuthMethod ${method}`);
-  }
-  return Object.freeze({ method, clientId, ...(clientSecret !== undefined && { clientSecret }) });
-}
-
 /** `prefix` names where the options are (`introspection.` or `issuers[1].introspection.`). */
 export function readIntrospectionOptions(input: unknown, prefix: string, allowInsecureHttp: boolean): IntrospectionConfig {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new SessionConfigError(prefix.slice(0, -1), 'must be an object');
@@ -57,7 +46,8 @@ export function readIntrospectionOptions(input: unknown, prefix: string, allowIn
   }
   const tokens = options.tokens ?? 'opaque';
   if (tokens !== 'opaque' && tokens !== 'all') throw new SessionConfigError(`${prefix}tokens`, `must be 'opaque' or 'all', got ${JSON.stringify(tokens)}`);
-  const client = readClient(options, prefix);
+  const ownClient = options.clientId !== undefined || options.clientSecret !== undefined || options.clientAuthMethod !== undefined;
+  const client = ownClient ? readClient(options, prefix) : undefined;
   return Object.freeze({
     ...(endpoint !== undefined && { endpoint }),
     tokens,

@@ -6,19 +6,13 @@ import type { Session } from '../claims/session.interface.js';
 import { SessionError } from '../errors/session-error.js';
 import { SingleFlight } from '../lifecycle/single-flight.js';
 import type { IssuerConfig } from '../options/issuer-config.js';
+import { isNumericDate } from '../verification/issuer-verifier.js';
 import { IntrospectionCache } from './introspection-cache.js';
 import type { IntrospectionAnswer, IntrospectionEndpoint } from './introspection-endpoint.js';
 import type { IntrospectionConfig } from './introspection-options.js';
 
 function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
-}
-
-/** Seconds since the epoch of the latest `Date`: any later NumericDate means nothing. */
-const LATEST_NUMERIC_DATE = 8.64e12;
-
-function isNumericDate(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= LATEST_NUMERIC_DATE;
 }
 
 function audienceOf(aud: unknown): readonly string[] {
