@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
+import { DpopAdmission } from '../../lib/dpop/dpop-admission.js';
 import { DpopProofCheck, type DpopProofRequest } from '../../lib/dpop/dpop-proof-check.js';
 import { readDpopOptions } from '../../lib/dpop/dpop-options.js';
 import { dpopRequestUrl } from '../../lib/dpop/dpop-request-url.js';
 import { InMemoryReplayStore } from '../../lib/replay/in-memory-replay.store.js';
-import { SessionConfigError, SessionError, type RequestCredentials } from '../../lib/index.js';
+import { InMemoryRevocationStore, SessionConfigError, SessionError, type RequestCredentials, type Session } from '../../lib/index.js';
 import { DpopClientKey } from '../support/dpop-proof.js';
 
 const TOKEN = 'an-access-token';
@@ -78,5 +79,25 @@ describe('DpopProofCheck', () => {
     expect(() => readDpopOptions({ dpop: 'always' as never })).toThrow(/dpop/);
     expect(() => readDpopOptions({ dpopForwardedHeaders: 'x-real-ip' as never })).toThrow(/dpopForwardedHeaders/);
     expect(readDpopOptions({}).mode).toBeUndefined();
+  });
+});
+
+describe('DpopAdmission where no proof can travel (WebSocket and microservice messages)', () => {
+  const revocation = { store: new InMemoryRevocationStore(), failOpen: false };
+  const admission = new DpopAdmission(readDpopOptions({ dpop: 'allowed' }), 5, revocation);
+  const message = { header: () => undefined, cookieHeader: undefined, raw: {} };
+  const session = (claims: Record<string, unknown>) => ({ token: 't', claims }) as unknown as Session;
+
+  it('refuses a DPoP-bound token and every token where DPoP is required; an unbound Bearer token passes under allowed', async () => {
+    expect(await reasonOf(admission.admit('allowed', 'other', message, session({ cnf: { jkt: 'k' } })))).toBe('dpop_invalid');
+    expect(await reasonOf(admission.admit('allowed', 'dpop', message, session({ cnf: { jkt: 'k' } })))).toBe('dpop_invalid');
+    expect(await reasonOf(admission.admit('required', 'other', message, session({})))).toBe('dpop_invalid');
+    expect(await reasonOf(admission.admit('allowed', 'other', message, session({})))).toBe('accepted');
+  });
+
+  it('a revocation store without claimOnce cannot start with dpop on', () => {
+    const store = { ...revocation.store, claimOnce: undefined } as never;
+    expect(() => new DpopAdmission(readDpopOptions({ dpop: 'allowed' }), 5, { store, failOpen: false })).toThrow(/claimOnce/);
+    expect(() => new DpopAdmission(readDpopOptions({}), 5, { store, failOpen: false })).not.toThrow();
   });
 });

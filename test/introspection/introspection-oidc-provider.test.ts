@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { CurrentSession, Permissions, SessionModule, SessionService, type Session, type SessionModuleOptions } from '../../lib/index.js';
 import { call, HTTP_ADAPTERS, type HttpAdapterName, type TestApp } from '../support/app.js';
 import { DpopClientKey } from '../support/dpop-proof.js';
+import { CapturingLogger } from '../support/log-capture.js';
 import { startNestApp } from '../support/nest-app.js';
 import { CLIENT, OidcProviderServer, RESOURCE } from '../support/oidc-provider.js';
 import { expectRefusal } from '../support/refusal.js';
@@ -31,6 +32,7 @@ describe.each(HTTP_ADAPTERS)('Introspection of opaque tokens from oidc-provider,
   const apps: TestApp[] = [];
   let app: TestApp;
   let shortCache: TestApp;
+  const logger = new CapturingLogger();
 
   async function start(introspection: SessionModuleOptions['introspection'], extra: Partial<SessionModuleOptions> = {}): Promise<TestApp> {
     const options: SessionModuleOptions = {
@@ -43,7 +45,7 @@ describe.each(HTTP_ADAPTERS)('Introspection of opaque tokens from oidc-provider,
       introspection,
       ...extra,
     };
-    const started = await startNestApp({ imports: [SessionModule.forRoot(options)], controllers: [OrdersController] }, { adapter });
+    const started = await startNestApp({ imports: [SessionModule.forRoot(options)], controllers: [OrdersController] }, { adapter, logger });
     apps.push(started);
     return started;
   }
@@ -116,6 +118,7 @@ describe.each(HTTP_ADAPTERS)('Introspection of opaque tokens from oidc-provider,
     await provider.stop();
     try {
       expect((await call(`${shortCache.url}/orders`, { token: known })).status).toBe(200);
+      expect(logger.at('warn').map((entry) => entry.message)).toContain('The introspection endpoint is unreachable: using the cached answer until the token expires');
       expectRefusal(await call(`${shortCache.url}/orders`, { token: unseen }), 503, 'provider_unavailable');
     } finally {
       // Back, but empty (its in-memory store is gone): the next tests take new tokens.

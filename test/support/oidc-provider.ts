@@ -279,7 +279,8 @@ export class OidcProviderServer {
       cookies: { keys: ['oidc-provider-test-cookie-key'] },
       features: {
         clientCredentials: { enabled: true },
-        introspection: { enabled: true },
+        // The default policy, said out loud (the provider notices on the console when it runs its own).
+        introspection: { enabled: true, allowedPolicy: (_ctx, client, token) => client.clientAuthMethod !== 'none' || token.clientId === client.clientId },
         revocation: { enabled: true },
         resourceIndicators: {
           enabled: true,
