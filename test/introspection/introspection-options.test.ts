@@ -1,4 +1,5 @@
-import { SessionConfigError, SessionOptions, type SessionModuleOptions } from '../../lib/index.js';
+import { SessionConfigError, type SessionModuleOptions } from '../../lib/index.js';
+import { SessionOptions } from '../../lib/options/session-options.js';
 import { IntrospectionRouter } from '../../lib/introspection/introspection-router.js';
 import { ProviderDirectory } from '../../lib/provider/provider-directory.js';
 
