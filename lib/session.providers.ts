@@ -54,8 +54,8 @@ export const SESSION_PROVIDERS: Provider[] = [
   },
   {
     provide: IntrospectionRouter,
-    inject: [SESSION_OPTIONS, ProviderDirectory],
-    useFactory: (options: SessionOptions, directory: ProviderDirectory) => new IntrospectionRouter(options, directory),
+    inject: [SESSION_OPTIONS, ProviderDirectory, TokenVerifier],
+    useFactory: (options: SessionOptions, directory: ProviderDirectory, verifier: TokenVerifier) => new IntrospectionRouter(options, directory, verifier),
   },
   SessionValidator,
   {

@@ -3,6 +3,10 @@ import { SessionError } from '../errors/session-error.js';
 import { authenticateClient, type ClientCredentials } from '../lifecycle/client-authentication.js';
 import { limitedFetch, type FetchLimits } from '../provider/limited-fetch.js';
 import type { ProviderDirectory } from '../provider/provider-directory.js';
+import { INTROSPECTION_JWT_TYPE } from './introspection-jwt.js';
+
+/** RFC 9701: verifies a signed answer and returns the plain one inside it. */
+export type IntrospectionJwtVerifier = (jwt: string) => Promise<unknown>;
 
 /** The provider's answer (RFC 7662 section 2.2): `active` and, when active, the token's claims. */
 export type IntrospectionAnswer = Readonly<Record<string, unknown>> & { readonly active: boolean };
@@ -21,6 +25,8 @@ export class IntrospectionEndpoint {
     private readonly client: ClientCredentials,
     private readonly directory: ProviderDirectory,
     limits: FetchLimits,
+    /** Set: only signed answers (RFC 9701) are accepted. */
+    private readonly verifyJwt?: IntrospectionJwtVerifier,
   ) {
     this.fetch = limitedFetch(limits);
   }
@@ -28,13 +34,13 @@ export class IntrospectionEndpoint {
   async introspect(token: string): Promise<IntrospectionAnswer> {
     const url = await this.url();
     const body = new URLSearchParams({ token, token_type_hint: 'access_token' });
-    const headers = new Headers({ 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' });
+    const headers = new Headers({ 'content-type': 'application/x-www-form-urlencoded', accept: this.verifyJwt ? INTROSPECTION_JWT_TYPE : 'application/json' });
     authenticateClient(this.client, body, headers);
     let response: Response;
     let answer: unknown;
     try {
       response = await this.fetch(url, { method: 'POST', headers, body });
-      answer = response.status === 200 ? await response.json() : undefined;
+      answer = response.status === 200 ? await this.read(response) : undefined;
     } catch (error) {
       throw new SessionError('provider_unavailable', { cause: error });
     }
@@ -43,6 +49,13 @@ export class IntrospectionEndpoint {
       throw new SessionError('provider_unavailable', { message: "The identity provider's introspection answer is not usable" });
     }
     return answer as IntrospectionAnswer;
+  }
+
+  /** JSON, or with `verifyJwt` the verified signed answer (anything else fails). */
+  private async read(response: Response): Promise<unknown> {
+    if (!this.verifyJwt) return response.json();
+    if (!response.headers.get('content-type')?.toLowerCase().startsWith(INTROSPECTION_JWT_TYPE)) throw new Error('expected a signed introspection answer (RFC 9701)');
+    return this.verifyJwt((await response.text()).trim());
   }
 
   private async url(): Promise<string> {

@@ -19,6 +19,11 @@ export interface IntrospectionOptions {
   cacheMaxAge?: number;
   /** Answers kept at most. Default 10,000. */
   cacheMaxEntries?: number;
+  /**
+   * RFC 9701: ask for answers signed by the issuer (`application/token-introspection+jwt`),
+   * verified with its keys; a plain JSON answer is then refused. Default `false`.
+   */
+  jwtResponse?: boolean;
 }
 
 export interface IntrospectionConfig {
@@ -28,10 +33,11 @@ export interface IntrospectionConfig {
   readonly client?: ClientCredentials;
   readonly cacheMaxAgeMs: number;
   readonly cacheMaxEntries: number;
+  readonly jwtResponse: boolean;
 }
 
 const INTROSPECTION_OPTION_KEYS: ReadonlySet<string> = new Set<keyof IntrospectionOptions>([
-  'endpoint', 'tokens', 'clientId', 'clientSecret', 'clientAuthMethod', 'cacheMaxAge', 'cacheMaxEntries',
+  'endpoint', 'tokens', 'clientId', 'clientSecret', 'clientAuthMethod', 'cacheMaxAge', 'cacheMaxEntries', 'jwtResponse',
 ]);
 
 /** `prefix` names where the options are (`introspection.` or `issuers[1].introspection.`). */
@@ -46,6 +52,7 @@ export function readIntrospectionOptions(input: unknown, prefix: string, allowIn
   }
   const tokens = options.tokens ?? 'opaque';
   if (tokens !== 'opaque' && tokens !== 'all') throw new SessionConfigError(`${prefix}tokens`, `must be 'opaque' or 'all', got ${JSON.stringify(tokens)}`);
+  if (options.jwtResponse !== undefined && typeof options.jwtResponse !== 'boolean') throw new SessionConfigError(`${prefix}jwtResponse`, 'must be true or false');
   const ownClient = options.clientId !== undefined || options.clientSecret !== undefined || options.clientAuthMethod !== undefined;
   const client = ownClient ? readClient(options, prefix) : undefined;
   return Object.freeze({
@@ -54,5 +61,6 @@ export function readIntrospectionOptions(input: unknown, prefix: string, allowIn
     ...(client && { client }),
     cacheMaxAgeMs: numberOption(`${prefix}cacheMaxAge`, options.cacheMaxAge, 300, positiveInteger, 'a positive integer of seconds') * 1000,
     cacheMaxEntries: numberOption(`${prefix}cacheMaxEntries`, options.cacheMaxEntries, 10_000, positiveInteger, 'a positive integer'),
+    jwtResponse: options.jwtResponse === true,
   });
 }

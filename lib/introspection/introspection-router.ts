@@ -5,7 +5,9 @@ import { SessionError } from '../errors/session-error.js';
 import type { ClientCredentials } from '../lifecycle/client-authentication.js';
 import type { SessionOptions } from '../options/session-options.js';
 import type { ProviderDirectory } from '../provider/provider-directory.js';
-import { IntrospectionEndpoint } from './introspection-endpoint.js';
+import type { TokenVerifier } from '../verification/token-verifier.js';
+import { IntrospectionEndpoint, type IntrospectionJwtVerifier } from './introspection-endpoint.js';
+import { verifyIntrospectionJwt } from './introspection-jwt.js';
 import { TokenIntrospector } from './token-introspector.js';
 
 /** The unverified `iss` of a token shaped as a JWS, or `null` when the token is no JWT (opaque). */
@@ -28,11 +30,18 @@ export class IntrospectionRouter {
   private readonly introspectors: readonly TokenIntrospector[];
   private readonly opaque?: TokenIntrospector;
 
-  constructor(private readonly options: SessionOptions, directory: ProviderDirectory) {
+  /** `verifier` holds each issuer's keys, for signed answers (RFC 9701). */
+  constructor(private readonly options: SessionOptions, directory: ProviderDirectory, verifier?: TokenVerifier) {
     this.introspectors = options.issuerConfigs.flatMap((issuer) => {
       if (issuer.introspection === undefined) return [];
       const client = this.clientOf(issuer.introspection.client);
-      const endpoint = new IntrospectionEndpoint(issuer.issuers[0]!, issuer.introspection.endpoint, client, directory, options.fetchLimits);
+      let verifyJwt: IntrospectionJwtVerifier | undefined;
+      if (issuer.introspection.jwtResponse) {
+        const keys = verifier?.verifiers.find((candidate) => candidate.config === issuer)?.keys;
+        if (keys === undefined) throw new SessionConfigError('introspection.jwtResponse', "needs the issuer's keys");
+        verifyJwt = (jwt) => verifyIntrospectionJwt(jwt, keys, issuer, client.clientId!, options.clockTolerance);
+      }
+      const endpoint = new IntrospectionEndpoint(issuer.issuers[0]!, issuer.introspection.endpoint, client, directory, options.fetchLimits, verifyJwt);
       return [new TokenIntrospector(issuer, issuer.introspection, endpoint, options.clockTolerance)];
     });
     if (this.introspectors.length > 1) {

@@ -84,6 +84,8 @@ export interface OidcProviderOptions {
   accessTokenTTL?: number;
   /** `opaque`: access tokens only the provider can read (introspection). Default `jwt`. */
   accessTokenFormat?: 'jwt' | 'opaque';
+  /** RFC 9701: signed introspection answers (ES256) for clients that ask for them. */
+  jwtIntrospection?: boolean;
 }
 
 export interface TokenResponse {
@@ -250,7 +252,8 @@ export class OidcProviderServer {
   private async createProvider(): Promise<Provider> {
     providerModule ??= withoutProviderNotices(() => import('oidc-provider'));
     const { default: Provider, errors } = await providerModule;
-    const { extraTokenClaims, accessTokenTTL = 300, accessTokenFormat = 'jwt' } = this.options;
+    const { extraTokenClaims, accessTokenTTL = 300, accessTokenFormat = 'jwt', jwtIntrospection = false } = this.options;
+    const signedIntrospection: Partial<ClientMetadata> = jwtIntrospection ? { introspection_signed_response_alg: 'ES256' } : {};
     const configuration: Configuration = {
       clients: [
         {
@@ -261,6 +264,7 @@ export class OidcProviderServer {
           redirect_uris: [CLIENT.redirectUri],
           token_endpoint_auth_method: 'client_secret_basic',
           id_token_signed_response_alg: 'ES256',
+          ...signedIntrospection,
         },
         ...[POST_CLIENT, PUBLIC_CLIENT].map((client): ClientMetadata => ({
           client_id: client.id,
@@ -270,6 +274,7 @@ export class OidcProviderServer {
           redirect_uris: [client.redirectUri],
           token_endpoint_auth_method: client.method,
           id_token_signed_response_alg: 'ES256',
+          ...signedIntrospection,
         })),
       ],
       // Every refresh rotates the refresh token; the old one is then refused (and reusing it revokes the grant).
@@ -279,6 +284,7 @@ export class OidcProviderServer {
       cookies: { keys: ['oidc-provider-test-cookie-key'] },
       features: {
         clientCredentials: { enabled: true },
+        jwtIntrospection: { enabled: jwtIntrospection },
         // The default policy, said out loud (the provider notices on the console when it runs its own).
         introspection: { enabled: true, allowedPolicy: (_ctx, client, token) => client.clientAuthMethod !== 'none' || token.clientId === client.clientId },
         revocation: { enabled: true },
