@@ -1,9 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
-import { CurrentSession, SessionModule, type SessionModuleOptions } from '../../lib/index.js';
+import { CurrentSession, SessionModule } from '../../lib/index.js';
 import { call, type TestApp } from '../support/app.js';
 import { startNestApp } from '../support/nest-app.js';
-import { CLIENT, OidcProviderServer, RESOURCE } from '../support/oidc-provider.js';
+import { OidcProviderServer } from '../support/oidc-provider.js';
 import { expectRefusal } from '../support/refusal.js';
+import { introspectingOptions } from './introspecting-app.js';
 
 @Controller()
 class OrdersController {
@@ -21,15 +22,7 @@ describe('Introspection with signed answers (RFC 9701) from oidc-provider', () =
   async function setUp(jwtIntrospection: boolean) {
     const provider = await new OidcProviderServer({ accessTokenFormat: 'opaque', jwtIntrospection }).start();
     providers.push(provider);
-    const options: SessionModuleOptions = {
-      issuer: provider.issuer,
-      audience: RESOURCE,
-      discovery: true,
-      claims: 'oidc',
-      clientId: CLIENT.id,
-      clientSecret: CLIENT.secret!,
-      introspection: { jwtResponse: true },
-    };
+    const options = introspectingOptions(provider, { jwtResponse: true });
     const app = await startNestApp({ imports: [SessionModule.forRoot(options)], controllers: [OrdersController] });
     apps.push(app);
     return { provider, app };

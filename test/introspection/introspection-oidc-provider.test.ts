@@ -1,11 +1,12 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { CurrentSession, Permissions, SessionModule, SessionService, type Session, type SessionModuleOptions } from '../../lib/index.js';
+import { CurrentSession, Permissions, SessionModule, SessionService, type IntrospectionOptions, type Session, type SessionModuleOptions } from '../../lib/index.js';
 import { call, HTTP_ADAPTERS, type HttpAdapterName, type TestApp } from '../support/app.js';
 import { DpopClientKey } from '../support/dpop-proof.js';
 import { CapturingLogger } from '../support/log-capture.js';
 import { startNestApp } from '../support/nest-app.js';
-import { CLIENT, OidcProviderServer, RESOURCE } from '../support/oidc-provider.js';
+import { CLIENT, OidcProviderServer } from '../support/oidc-provider.js';
 import { expectRefusal } from '../support/refusal.js';
+import { introspectingOptions } from './introspecting-app.js';
 
 @Controller()
 class OrdersController {
@@ -34,17 +35,8 @@ describe.each(HTTP_ADAPTERS)('Introspection of opaque tokens from oidc-provider,
   let shortCache: TestApp;
   const logger = new CapturingLogger();
 
-  async function start(introspection: SessionModuleOptions['introspection'], extra: Partial<SessionModuleOptions> = {}): Promise<TestApp> {
-    const options: SessionModuleOptions = {
-      issuer: provider.issuer,
-      audience: RESOURCE,
-      discovery: true,
-      claims: 'oidc',
-      clientId: CLIENT.id,
-      clientSecret: CLIENT.secret!,
-      introspection,
-      ...extra,
-    };
+  async function start(introspection: IntrospectionOptions, extra: Partial<SessionModuleOptions> = {}): Promise<TestApp> {
+    const options = introspectingOptions(provider, introspection, extra);
     const started = await startNestApp({ imports: [SessionModule.forRoot(options)], controllers: [OrdersController] }, { adapter, logger });
     apps.push(started);
     return started;
