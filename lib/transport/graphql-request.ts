@@ -4,6 +4,7 @@ import type { DpopForwardedHeaders } from '../dpop/dpop-options.js';
 import type { DpopRequestUrl } from '../dpop/dpop-proof-check.js';
 import { dpopRequestUrl } from '../dpop/dpop-request-url.js';
 import type { SessionError } from '../errors/session-error.js';
+import { refuseRepeatedHeader } from '../extraction/single-valued-header.js';
 import type { GuardedRequest } from './guarded-request.js';
 import { firstHeaderValue } from './header-value.js';
 import type { TransportAdapter } from './transport-adapter.js';
@@ -53,6 +54,7 @@ class GraphQLGuardedRequest implements GuardedRequest {
   }
 
   header(name: string): string | undefined {
+    refuseRepeatedHeader(this.graphqlContext.req, name);
     return firstHeaderValue(this.graphqlContext.req?.headers?.[name]);
   }
 

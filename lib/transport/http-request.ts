@@ -5,6 +5,7 @@ import type { DpopForwardedHeaders } from '../dpop/dpop-options.js';
 import type { DpopRequestUrl } from '../dpop/dpop-proof-check.js';
 import { dpopRequestUrl } from '../dpop/dpop-request-url.js';
 import type { SessionError } from '../errors/session-error.js';
+import { refuseRepeatedHeader } from '../extraction/single-valued-header.js';
 import type { GuardedRequest } from './guarded-request.js';
 import { firstHeaderValue } from './header-value.js';
 import type { TransportAdapter } from './transport-adapter.js';
@@ -34,6 +35,7 @@ class HttpGuardedRequest implements GuardedRequest {
   ) {}
 
   header(name: string): string | undefined {
+    refuseRepeatedHeader(this.raw, name);
     return firstHeaderValue(this.raw.headers[name]);
   }
 
