@@ -46,6 +46,13 @@ export {
   type KeycloakClaimsOptions,
 } from './claims/presets/index.js';
 
+// Sender-constrained tokens (RFC 9449 DPoP)
+export { RequireDpop } from './dpop/require-dpop.decorator.js';
+export type { DpopForwardedHeaders, DpopMode, DpopNonceOptions, DpopOptions } from './dpop/dpop-options.js';
+
+// Opaque tokens (RFC 7662 introspection)
+export type { IntrospectionOptions } from './introspection/introspection-options.js';
+
 // Token location
 export type { RequestCredentials, TokenExtractor } from './extraction/token-extractor.interface.js';
 export { bearerTokenExtractor } from './extraction/bearer-token.extractor.js';

@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { VerifiedSessionCache } from './cache/verified-session-cache.js';
+import { IntrospectionRouter } from './introspection/introspection-router.js';
 import { createKeyResolver } from './keys/key-resolver.factory.js';
 import { SessionLifecycle } from './lifecycle/session-lifecycle.js';
 import { TokenEndpointClient } from './lifecycle/token-endpoint.client.js';
@@ -50,6 +51,11 @@ export const SESSION_PROVIDERS: Provider[] = [
     provide: RevocationCheck,
     inject: [SESSION_OPTIONS],
     useFactory: (options: SessionOptions) => new RevocationCheck(options.revocation),
+  },
+  {
+    provide: IntrospectionRouter,
+    inject: [SESSION_OPTIONS, ProviderDirectory, TokenVerifier],
+    useFactory: (options: SessionOptions, directory: ProviderDirectory, verifier: TokenVerifier) => new IntrospectionRouter(options, directory, verifier),
   },
   SessionValidator,
   {

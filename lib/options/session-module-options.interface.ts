@@ -5,9 +5,11 @@ import type { ClaimsMapper } from '../claims/claims-mapper.interface.js';
 import type { ClaimsPreset } from '../claims/presets/index.js';
 import type { CookieModuleOptions } from '../cookies/cookie-options.js';
 import type { CsrfOptions } from '../csrf/csrf-options.js';
+import type { DpopOptions } from '../dpop/dpop-options.js';
 import type { ChallengeOptions } from '../errors/challenge-options.js';
 import type { ExtractionOptions } from '../extraction/extraction-options.js';
 import type { SessionGuard } from '../guard/session.guard.js';
+import type { IntrospectionOptions } from '../introspection/introspection-options.js';
 import type { LifecycleOptions } from '../lifecycle/lifecycle-options.js';
 import type { KeyFetchOptions } from '../provider/fetch-options.js';
 import type { ClaimValidatorOptions } from '../requirements/claim-validator-options.js';
@@ -39,6 +41,8 @@ export interface IssuerOptions {
   algorithms?: string[];
   /** Claim layout: a preset name (default `descope`) or a mapping function. */
   claims?: ClaimsPreset | ClaimsMapper;
+  /** RFC 7662: this issuer's opaque tokens (or all of them) are introspected at its provider. */
+  introspection?: IntrospectionOptions;
 }
 
 /**
@@ -56,7 +60,8 @@ export interface SessionModuleOptions
     ChallengeOptions,
     LifecycleOptions,
     RevocationOptions,
-    TransportOptions {
+    TransportOptions,
+    DpopOptions {
   /**
    * More trusted issuers, each with its own keys and claims. The token's unverified `iss` only
    * picks the entry; the token is then verified with that entry's keys and issuer alone. The

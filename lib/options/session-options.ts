@@ -1,4 +1,5 @@
 import { readSessionCacheOption } from '../cache/session-cache-options.js';
+import { DPOP_OPTION_KEYS, readDpopOptions, type DpopConfig } from '../dpop/dpop-options.js';
 import type { SessionCacheLimits } from '../cache/verified-session-cache.js';
 import { COOKIE_OPTION_KEYS, readCookieOptions, sessionCookieToRead, type CookieConfig } from '../cookies/cookie-options.js';
 import { CSRF_OPTION_KEYS, readCsrfOption, type CsrfPolicy } from '../csrf/csrf-options.js';
@@ -24,7 +25,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<string>([
   ...ISSUER_OPTION_KEYS, 'issuers', 'sessionCache',
   ...VERIFICATION_OPTION_KEYS, ...KEY_FETCH_OPTION_KEYS, ...EXTRACTION_OPTION_KEYS, ...COOKIE_OPTION_KEYS, ...TENANT_OPTION_KEYS,
   ...CLAIM_VALIDATOR_OPTION_KEYS, ...CHALLENGE_OPTION_KEYS, ...LIFECYCLE_OPTION_KEYS, ...REVOCATION_OPTION_KEYS, ...CSRF_OPTION_KEYS,
-  ...TRANSPORT_OPTION_KEYS,
+  ...TRANSPORT_OPTION_KEYS, ...DPOP_OPTION_KEYS,
 ]);
 
 /** Options read when the module is defined; a factory returning them has them in the wrong place. */
@@ -55,6 +56,8 @@ export class SessionOptions {
   readonly csrf: CsrfPolicy | false;
   /** Where GraphQL, WebSocket and microservice requests carry what the guard reads. */
   readonly transport: TransportConfig;
+  /** RFC 9449 proof-of-possession. */
+  readonly dpop: DpopConfig;
 
   constructor(input: SessionModuleOptions) {
     if (typeof input !== 'object' || input === null) throw new SessionConfigError('options', 'must be an object');
@@ -82,6 +85,7 @@ export class SessionOptions {
     this.revocation = readRevocationOptions(input);
     this.csrf = readCsrfOption(input.csrf);
     this.transport = readTransportOptions(input);
+    this.dpop = readDpopOptions(input);
   }
 }
 

@@ -24,7 +24,7 @@ function strongEnough(alg: string | undefined, key: VerificationKey): Verificati
 /** Seconds since the epoch of the latest `Date` (year 275760): any later NumericDate means nothing. */
 const LATEST_NUMERIC_DATE = 8.64e12;
 
-function isNumericDate(value: unknown): boolean {
+export function isNumericDate(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= LATEST_NUMERIC_DATE;
 }
 
