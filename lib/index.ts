@@ -71,6 +71,16 @@ export { clearedSessionCookieHeaders, sessionCookieHeaders, type SessionCookieOp
 export type { CookieModuleOptions } from './cookies/cookie-options.js';
 export type { CsrfOptions } from './csrf/csrf-options.js';
 
+// Server-side sessions and the login flow
+export type { ServerSessionsOptions } from './server-sessions/server-session-options.js';
+export type { ServerSessionInfo, ServerSessionRecord } from './server-sessions/server-session-record.js';
+export type { ServerSessionStore } from './server-sessions/server-session-store.interface.js';
+export { InMemoryServerSessionStore } from './server-sessions/in-memory-server-session.store.js';
+export { RedisServerSessionStore, type RedisServerSessionStoreOptions } from './server-sessions/redis-server-session.store.js';
+export type { LoginOptions } from './login/login-options.js';
+export { LoginError, type LoginErrorReason } from './login/login-error.js';
+export type { ProviderLogoutContext, ProviderLogoutHook } from './login/provider-logout.js';
+
 // Errors
 export { SessionError, isSessionError, type SessionErrorOptions } from './errors/session-error.js';
 export { REASON_STATUS, type SessionErrorReason } from './errors/session-error-reason.js';

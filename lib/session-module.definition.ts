@@ -1,6 +1,7 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { SessionGuard } from './guard/session.guard.js';
+import { loginController } from './login/login.controller.js';
 import type { SessionModuleExtras, SessionModuleOptions } from './options/session-module-options.interface.js';
 
 export const {
@@ -17,5 +18,6 @@ export const {
       ...(definition.providers ?? []),
       ...(extras.globalGuard === false ? [] : [{ provide: APP_GUARD, useExisting: SessionGuard }]),
     ],
+    ...(extras.loginRoutes && { controllers: [...(definition.controllers ?? []), loginController(extras.loginRoutes === true ? 'auth' : extras.loginRoutes)] }),
   }))
   .build();

@@ -1,13 +1,14 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { SessionGuard } from './guard/session.guard.js';
 import { createKeyResolver } from './keys/key-resolver.factory.js';
 import { ProviderDirectory } from './provider/provider-directory.js';
 import type { SessionModuleOptions } from './options/session-module-options.interface.js';
 import { SessionOptions } from './options/session-options.js';
+import { serverSessionManagerProvider, SERVER_SESSION_MANAGER } from './server-sessions/server-session.providers.js';
 import { SessionService } from './service/session.service.js';
 import { SESSION_OPTIONS } from './session.constants.js';
 import { SocketSessions } from './transport/socket-sessions.js';
-import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS } from './session-module.definition.js';
+import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS, type SESSION_OPTIONS_TYPE } from './session-module.definition.js';
 import { IssuerVerifier } from './verification/issuer-verifier.js';
 import { TokenVerifier } from './verification/token-verifier.js';
 
@@ -37,10 +38,17 @@ import { TokenVerifier } from './verification/token-verifier.js';
         return new TokenVerifier(options, verifiers);
       },
     },
+    serverSessionManagerProvider,
     SessionService,
     SessionGuard,
     SocketSessions,
   ],
-  exports: [SESSION_OPTIONS, SessionService, SessionGuard, ProviderDirectory, SocketSessions],
+  exports: [SESSION_OPTIONS, SessionService, SessionGuard, ProviderDirectory, SocketSessions, SERVER_SESSION_MANAGER],
 })
-export class SessionModule extends ConfigurableSessionModule {}
+export class SessionModule extends ConfigurableSessionModule {
+  /** With `login`, the login routes are registered (under `login.path`). */
+  static override forRoot(options: typeof SESSION_OPTIONS_TYPE): DynamicModule {
+    const path = options.login?.path;
+    return super.forRoot(options.login !== undefined && options.loginRoutes === undefined ? { ...options, loginRoutes: typeof path === 'string' ? path : true } : options);
+  }
+}

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { withTenant } from '../claims/session-factory.js';
 import type { Session, TenantContext } from '../claims/session.interface.js';
 import { isCookieValue } from '../cookies/cookie-source.js';
@@ -11,6 +11,9 @@ import type { RefreshedSession } from '../lifecycle/refreshed-session.js';
 import type { SessionOptions } from '../options/session-options.js';
 import { checkPolicy } from '../requirements/policy-check.js';
 import { RoutePolicies, type RoutePolicy } from '../requirements/route-policy.js';
+import { SERVER_SESSION_MANAGER } from '../server-sessions/server-session.providers.js';
+import type { ServerSessionManager } from '../server-sessions/server-session-manager.js';
+import { ServerSessionSource } from '../server-sessions/server-session-source.js';
 import { SessionService } from '../service/session.service.js';
 import { SESSION_OPTIONS } from '../session.constants.js';
 import { resolveTenant } from '../tenants/tenant-resolver.js';
@@ -26,12 +29,16 @@ import { guardedRequest } from '../transport/transport-request.js';
 export class SessionGuard implements CanActivate {
   protected readonly logger = new Logger(SessionGuard.name);
   private readonly policies: RoutePolicies;
+  /** Server-side sessions: the session id cookie -> the stored session token. */
+  private readonly serverSessions?: ServerSessionSource;
 
   constructor(
     @Inject(SESSION_OPTIONS) protected readonly options: SessionOptions,
     protected readonly sessions: SessionService,
+    @Optional() @Inject(SERVER_SESSION_MANAGER) serverSessions?: ServerSessionManager,
   ) {
     this.policies = new RoutePolicies(options.claimValidators);
+    if (serverSessions) this.serverSessions = new ServerSessionSource(serverSessions, sessions, options.csrf);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -40,6 +47,8 @@ export class SessionGuard implements CanActivate {
     const request = this.getRequest(context);
     try {
       const token = this.extractToken(request);
+      const serverSession = token === undefined ? await this.serverSessions?.locate(request) : undefined;
+      if (serverSession !== undefined) return this.admit(request, policy, serverSession);
       const cookieToken = token !== undefined && this.isCookieToken(request, token);
       const refreshToken = token === undefined || cookieToken ? this.extractRefreshToken(request) : undefined;
       if (token === undefined && refreshToken === undefined) {
@@ -49,14 +58,18 @@ export class SessionGuard implements CanActivate {
       if (cookieToken || refreshToken !== undefined) this.checkCsrf(request);
       const session = refreshToken === undefined ? await this.validate(token!) : await this.validateOrRefresh(request, token, refreshToken, policy.access === 'optional');
       if (session === undefined) return true;
-      const tenant = this.resolveTenant(request, session);
-      this.checkRequirements(policy, session, tenant);
-      request.keepSession(withTenant(session, tenant?.id), tenant);
-      return true;
+      return this.admit(request, policy, session);
     } catch (error) {
       // Awaited: a WebSocket or microservice refusal is built once its optional package is loaded.
       throw await this.refuse(error, request);
     }
+  }
+
+  private admit(request: GuardedRequest, policy: RoutePolicy, session: Session): true {
+    const tenant = this.resolveTenant(request, session);
+    this.checkRequirements(policy, session, tenant);
+    request.keepSession(withTenant(session, tenant?.id), tenant);
+    return true;
   }
 
   /** The request as the guard reads it, by transport: HTTP (Express, Fastify), GraphQL, WebSocket, microservice. */

@@ -7,6 +7,8 @@ import type { ClaimValidatorLike } from '../requirements/claim-validator.interfa
 import type { CookieModuleOptions } from '../cookies/cookie-options.js';
 import type { CsrfOptions } from '../csrf/csrf-options.js';
 import type { LifecycleOptions } from '../lifecycle/lifecycle-options.js';
+import type { LoginOptions } from '../login/login-options.js';
+import type { ServerSessionsOptions } from '../server-sessions/server-session-options.js';
 import type { RevocationOptions } from '../revocation/revocation-options.js';
 import type { TransportOptions } from '../transport/transport-options.js';
 
@@ -112,10 +114,20 @@ export interface SessionModuleOptions extends Partial<IssuerOptions>, LifecycleO
   prefetchKeys?: boolean | 'required';
   /** Accept `http:` provider URLs off loopback. Default `false`. */
   allowInsecureHttp?: boolean;
+
+  /** Server-side sessions: the browser holds only an opaque session id cookie (docs/server-sessions.md). */
+  serverSessions?: boolean | ServerSessionsOptions;
+  /** The authorization code flow with PKCE and its routes (docs/login.md). */
+  login?: LoginOptions;
 }
 
 /** Options read when the module is defined (beside `useFactory` in `forRootAsync`). */
 export interface SessionModuleExtras {
   /** Register `SessionGuard` as `APP_GUARD`. Default `true`. */
   globalGuard?: boolean;
+  /**
+   * Registers the login routes (`login`), under this path (`true`: `auth`). `forRoot` sets it
+   * from `login.path`; with `forRootAsync` pass it beside `useFactory`.
+   */
+  loginRoutes?: boolean | string;
 }

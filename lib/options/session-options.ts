@@ -3,6 +3,8 @@ import { COOKIE_OPTION_KEYS, readCookieOptions } from '../cookies/cookie-options
 import type { SessionCookieOptions } from '../cookies/session-cookies.js';
 import { CSRF_OPTION_KEYS, readCsrfOption, type CsrfPolicy } from '../csrf/csrf-options.js';
 import { LIFECYCLE_OPTION_KEYS, readLifecycleOptions, type LifecycleConfig } from '../lifecycle/lifecycle-options.js';
+import { LOGIN_OPTION_KEYS, readLoginOptions, type LoginConfig } from '../login/login-options.js';
+import { readServerSessionsOptions, SERVER_SESSIONS_OPTION_KEYS, type ServerSessionsConfig } from '../server-sessions/server-session-options.js';
 import { readRevocationOptions, REVOCATION_OPTION_KEYS, type RevocationConfig } from '../revocation/revocation-options.js';
 import type { SessionCacheLimits } from '../cache/verified-session-cache.js';
 import { SessionConfigError } from '../errors/session-config.error.js';
@@ -35,6 +37,7 @@ const MODULE_OPTION_KEYS: ReadonlySet<string> = new Set<keyof SessionModuleOptio
   'jwksTimeoutMs', 'jwksCooldownMs', 'jwksCacheMaxAgeMs', 'maxResponseBytes', 'allowInsecureHttp',
   'jwksMaxStaleMs', 'prefetchKeys',
   ...LIFECYCLE_OPTION_KEYS, ...REVOCATION_OPTION_KEYS, ...CSRF_OPTION_KEYS, ...COOKIE_OPTION_KEYS, ...TRANSPORT_OPTION_KEYS,
+  ...SERVER_SESSIONS_OPTION_KEYS, ...LOGIN_OPTION_KEYS,
 ]);
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([...ISSUER_OPTION_KEYS, ...MODULE_OPTION_KEYS]);
@@ -77,6 +80,10 @@ export class SessionOptions {
   readonly cookies: Readonly<SessionCookieOptions>;
   /** Where GraphQL, WebSocket and microservice requests carry what the guard reads. */
   readonly transport: TransportConfig;
+  /** `false` when server-side sessions are off. */
+  readonly serverSessions: ServerSessionsConfig | false;
+  /** The login flow; `undefined` without `login`. */
+  readonly login?: LoginConfig;
 
   constructor(input: SessionModuleOptions) {
     if (typeof input !== 'object' || input === null) throw new SessionConfigError('options', 'must be an object');
@@ -133,6 +140,9 @@ export class SessionOptions {
     this.csrf = readCsrfOption(input.csrf);
     this.cookies = readCookieOptions(input);
     this.transport = readTransportOptions(input);
+    this.serverSessions = readServerSessionsOptions(input);
+    const login = readLoginOptions(input, this.issuerConfigs.flatMap((config) => config.issuers), this.lifecycle.client.clientId, this.allowInsecureHttp);
+    if (login !== undefined) this.login = login;
   }
 
   /** The top level is one issuer when `issuer` is set; `issuers` adds more. An `iss` may belong to one only. */
