@@ -11,7 +11,7 @@ export const {
   ASYNC_OPTIONS_TYPE: SESSION_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<SessionModuleOptions>({ moduleName: 'Session' })
   .setClassMethodName('forRoot')
-  .setExtras<SessionModuleExtras>({ globalGuard: true }, (definition, extras) => ({
+  .setExtras<SessionModuleExtras>({ globalGuard: true, loginRoutes: false }, (definition, extras) => ({
     ...definition,
     global: true,
     providers: [

@@ -128,9 +128,12 @@ function loginFailure(lib: OpenIdClientModule, error: unknown): LoginError | Ses
     return new LoginError('code_rejected', `The provider refused the authorization code (${error.error})`, { cause: error });
   }
   const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
+  // openid-client wraps oauth4webapi's OperationProcessingError, whose message and `cause.claim` name the check.
+  const inner = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const message = inner instanceof Error ? inner.message : String(inner);
+  const claim = inner instanceof Error ? (inner.cause as { claim?: unknown } | undefined)?.claim : undefined;
+  if (claim === 'nonce') return new LoginError('nonce_mismatch', 'The ID token\'s nonce is not the one this login sent', { cause: error });
   if (/"state"/.test(message)) return new LoginError('state_mismatch', 'The callback\'s state is not the one this login sent', { cause: error });
-  if (/"nonce"/.test(message)) return new LoginError('nonce_mismatch', 'The ID token\'s nonce is not the one this login sent', { cause: error });
   if (code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || code === 'OAUTH_RESPONSE_IS_NOT_JSON' || error instanceof TypeError) {
     return new SessionError('provider_unavailable', { message: 'The identity provider could not be reached or answered unexpectedly', cause: error });
   }

@@ -82,6 +82,8 @@ export interface OidcProviderOptions {
   extraTokenClaims?: Record<string, unknown>;
   /** Access token lifetime, in seconds. Default 300. */
   accessTokenTTL?: number;
+  /** More clients (a relying party with its own redirect and post-logout URIs). */
+  clients?: ClientMetadata[];
 }
 
 export interface TokenResponse {
@@ -264,6 +266,7 @@ export class OidcProviderServer {
           token_endpoint_auth_method: client.method,
           id_token_signed_response_alg: 'ES256',
         })),
+        ...(this.options.clients ?? []),
       ],
       // Every refresh rotates the refresh token; the old one is then refused (and reusing it revokes the grant).
       rotateRefreshToken: true,

@@ -1,0 +1,164 @@
+import 'reflect-metadata';
+import { Controller, Get } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { INestApplication } from '@nestjs/common';
+import { CurrentSession, SessionModule, SessionService, type Session } from '../../lib/index.js';
+import { createHttpApp, HTTP_ADAPTERS } from '../support/app.js';
+import { CookieJar, freePort, providerLogin } from '../support/code-flow.js';
+import { OidcProviderServer, RESOURCE } from '../support/oidc-provider.js';
+
+const CLIENT_ID = 'web-app';
+const CLIENT_SECRET = 'web-app-secret-that-is-long-enough-0123456789';
+
+@Controller()
+class MeController {
+  constructor(private readonly sessions: SessionService) {}
+
+  @Get('me') me(@CurrentSession() session: Session) {
+    return { userId: session.userId };
+  }
+
+  @Get('sessions') list(@CurrentSession('userId') userId: string) {
+    return this.sessions.listSessions(userId);
+  }
+}
+
+/**
+ * The login routes against a real oidc-provider on loopback, over Express and Fastify: the code
+ * flow creates a server-side session (only an opaque cookie reaches the client), and the
+ * callback refuses a wrong state, a replayed code and a wrong nonce.
+ */
+function answer(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+describe.each(HTTP_ADAPTERS)('login callback (%s)', (adapter) => {
+  let provider: OidcProviderServer;
+  let app: INestApplication;
+  let origin: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    provider = await new OidcProviderServer({
+      clients: [
+        {
+          client_id: CLIENT_ID,
+          client_secret: CLIENT_SECRET,
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+          redirect_uris: [`${origin}/auth/callback`],
+          post_logout_redirect_uris: [`${origin}/`],
+          token_endpoint_auth_method: 'client_secret_basic',
+          id_token_signed_response_alg: 'ES256',
+        },
+      ],
+    }).start();
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        SessionModule.forRoot({
+          issuer: provider.issuer,
+          audience: RESOURCE,
+          discovery: true,
+          clientId: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          serverSessions: true,
+          // prompt=consent: oidc-provider issues a refresh token for offline_access only then.
+          login: { redirectUri: `${origin}/auth/callback`, authorizationParams: { prompt: 'consent' }, postLogoutRedirectUri: `${origin}/` },
+        }),
+      ],
+      controllers: [MeController],
+    }).compile();
+    app = await createHttpApp(moduleRef, adapter, false);
+    await app.listen(port, '127.0.0.1');
+  }, 30_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await provider?.stop();
+  });
+
+  /** `GET /auth/login`: the provider's authorization URL, with the login cookie in `jar`. */
+  async function beginLogin(jar: CookieJar, returnTo = '/me'): Promise<URL> {
+    const response = await fetch(`${origin}/auth/login?returnTo=${encodeURIComponent(returnTo)}`, { redirect: 'manual', headers: { cookie: jar.header } });
+    expect(response.status).toBe(302);
+    jar.take(response);
+    return new URL(response.headers.get('location')!);
+  }
+
+  async function callback(url: string, jar: CookieJar): Promise<{ status: number; location: string | null; body: any; response: Response }> {
+    const response = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header } });
+    jar.take(response);
+    const text = await response.text();
+    return { status: response.status, location: response.headers.get('location'), body: answer(text), response };
+  }
+
+  it('logs in through the code flow with PKCE: the client holds one opaque __Host- cookie and no token', async () => {
+    const jar = new CookieJar();
+    const authorization = await beginLogin(jar);
+    expect(authorization.origin).toBe(provider.issuer);
+    expect(authorization.searchParams.get('code_challenge_method')).toBe('S256');
+    for (const name of ['state', 'nonce', 'code_challenge']) expect(authorization.searchParams.get(name)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const answer = await callback(await providerLogin(authorization.href, origin), jar);
+    expect(answer.status).toBe(303);
+    expect(answer.location).toBe('/me');
+    const cookies = answer.response.headers.getSetCookie();
+    const sessionCookie = cookies.find((line) => line.startsWith('__Host-session='))!;
+    expect(sessionCookie).toMatch(/^__Host-session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=\d+; HttpOnly; Secure; SameSite=Lax$/);
+    // No JWT (nor any other token) in any cookie: only the opaque id, and the login cookie being deleted.
+    expect(cookies.join('\n')).not.toMatch(/eyJ/);
+
+    const me = await fetch(`${origin}/me`, { headers: { cookie: jar.header } });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toEqual({ userId: 'user-1' });
+    const sessions = await (await fetch(`${origin}/sessions`, { headers: { cookie: jar.header } })).json();
+    expect(sessions).toEqual(expect.arrayContaining([expect.objectContaining({ userId: 'user-1', createdAt: expect.any(String), lastSeenAt: expect.any(String) })]));
+    expect(JSON.stringify(sessions)).not.toContain(jar.get('__Host-session'));
+  });
+
+  it('refuses a callback whose state is not the one this browser sent (400 state_mismatch), and starts no session', async () => {
+    const jar = new CookieJar();
+    const back = new URL(await providerLogin((await beginLogin(jar)).href, origin));
+    back.searchParams.set('state', 'x'.repeat(43));
+    const answer = await callback(back.href, jar);
+    expect(answer).toMatchObject({ status: 400, body: { reason: 'state_mismatch' } });
+    expect(jar.get('__Host-session')).toBeUndefined();
+  });
+
+  it('refuses a replayed code: the same callback again (login_expired), and the code under a new login (code_rejected)', async () => {
+    const jar = new CookieJar();
+    const back = await providerLogin((await beginLogin(jar)).href, origin);
+    expect((await callback(back, jar)).status).toBe(303);
+    expect(await callback(back, jar)).toMatchObject({ status: 400, body: { reason: 'login_expired' } });
+
+    // An attacker's login cookie and state, with the code already used.
+    const attacker = new CookieJar();
+    const replay = new URL(back);
+    replay.searchParams.set('state', (await beginLogin(attacker)).searchParams.get('state')!);
+    const answer = await callback(replay.href, attacker);
+    expect(answer).toMatchObject({ status: 400, body: { reason: 'code_rejected' } });
+    expect(attacker.get('__Host-session')).toBeUndefined();
+  });
+
+  it('refuses an ID token whose nonce is not the one this login sent (400 nonce_mismatch)', async () => {
+    const jar = new CookieJar();
+    const authorization = await beginLogin(jar);
+    authorization.searchParams.set('nonce', 'n'.repeat(43));
+    const answer = await callback(await providerLogin(authorization.href, origin), jar);
+    expect(answer).toMatchObject({ status: 400, body: { reason: 'nonce_mismatch' } });
+    expect(jar.get('__Host-session')).toBeUndefined();
+  });
+
+  it('refuses a returnTo off the allow-list (400 return_to_not_allowed)', async () => {
+    for (const returnTo of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
+      const response = await fetch(`${origin}/auth/login?returnTo=${encodeURIComponent(returnTo)}`, { redirect: 'manual' });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ reason: 'return_to_not_allowed' });
+    }
+  });
+});
