@@ -178,13 +178,13 @@ describe('server-side sessions in a browser, two instances sharing Redis', () =>
     expect(elsewhere.status).toBe(200);
 
     // Logout: a same-origin form POST (the refresh token is revoked at the provider, RFC 7009), then RP-initiated logout at the provider (confirmed there), back to the app.
-    await page.evaluate(() => {
+    await page.evaluate(`(() => {
       const form = document.createElement('form');
       form.method = 'POST';
       form.action = '/auth/logout';
       document.body.append(form);
       form.submit();
-    });
+    })()`);
     await page.waitForURL((url) => url.origin === provider.issuer);
     expect(provider.hitsOf('/token/revocation')).toBe(1);
     await page.click('button[name=logout][value=yes]');
