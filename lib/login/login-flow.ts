@@ -142,6 +142,7 @@ export class LoginFlow {
     const kept = session.sessionId === undefined ? undefined : await this.options.revocation.store.getData(ID_TOKEN_KEY(session.sessionId));
     const { idToken, providerSessionId } = kept === undefined ? {} : (JSON.parse(kept) as { idToken?: string; providerSessionId?: string });
     await this.sessions.logout(session, refreshToken === undefined ? {} : { refreshToken });
+    if (kept !== undefined) await this.options.revocation.store.deleteData(ID_TOKEN_KEY(session.sessionId!));
     await callProviderLogout(
       this.config.providerLogout,
       { userId: session.userId, issuer: session.issuer, sessionToken: token!, ...(providerSessionId && { providerSessionId }), ...(idToken && { idToken }) },
