@@ -1,4 +1,6 @@
+import type { Type } from '@nestjs/common';
 import type { JSONWebKeySet } from 'jose';
+import type { SessionGuard } from '../guard/session.guard.js';
 import type { SessionCacheOptions } from '../cache/session-cache-options.js';
 import type { ClaimsMapper } from '../claims/claims-mapper.interface.js';
 import type { ClaimsPreset } from '../claims/presets/index.js';
@@ -130,4 +132,10 @@ export interface SessionModuleExtras {
    * from `login.path`; with `forRootAsync` pass it beside `useFactory`.
    */
   loginRoutes?: boolean | string;
+  /**
+   * A subclass of `SessionGuard` that overrides some of its steps: the module then uses it
+   * everywhere, as the global guard, under `@UseGuards(SessionGuard)` and for WebSocket
+   * connections (`SocketSessions.admit`).
+   */
+  guard?: Type<SessionGuard>;
 }
