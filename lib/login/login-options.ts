@@ -9,7 +9,11 @@ export interface LoginOptions {
   redirectUri: string;
   /** Prefix of the routes: `GET <path>/login`, `GET <path>/callback`, `POST <path>/logout`. Default `auth`. */
   path?: string;
-  /** The issuer whose discovery document is read. Default: the top-level `issuer`. */
+  /**
+   * The OpenID Provider whose discovery document is read (`<issuer>/.well-known/openid-configuration`).
+   * Default: the first configured `issuer`. It may differ from the session tokens' `iss` (a provider
+   * whose access tokens name another issuer than its OpenID Connect one).
+   */
   issuer?: string;
   /** Default `openid offline_access` (an ID token, and a refresh token for server-side refresh). */
   scope?: string;
@@ -83,7 +87,7 @@ export function readLoginOptions(
   rejectUnknownKeys(login, KEYS, 'login.');
   if (clientId === undefined) throw new SessionConfigError('clientId', 'is required with login (the OAuth client that logs users in)');
   const issuer = login.issuer === undefined ? issuers[0] : nonEmptyString('login.issuer', login.issuer);
-  if (issuer === undefined || !issuers.includes(issuer)) throw new SessionConfigError('login.issuer', 'must be one of the configured issuers');
+  if (issuer === undefined) throw new SessionConfigError('login.issuer', 'is required (there is no top-level issuer)');
   appUrl('login.issuer', issuer, allowInsecureHttp);
   const path = (login.path ?? 'auth').replace(/^\/+|\/+$/g, '');
   if (!/^[A-Za-z0-9._~/-]*$/.test(path)) throw new SessionConfigError('login.path', `must be a plain path, got ${JSON.stringify(login.path)}`);
