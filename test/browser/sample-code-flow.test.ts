@@ -8,6 +8,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { AppModule } from '../../sample/app.module.js';
 import { readSampleConfig } from '../../sample/config/sample-config.js';
 import { CookieJar, freePort } from '../support/code-flow.js';
+import { submitPostForm } from '../support/relying-party.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -54,13 +55,7 @@ describe('sample: the code flow through the dev issuer', () => {
       expect((await context.cookies(sample.origin)).map((cookie) => cookie.name)).toEqual(['__Host-session']);
       expect(await page.evaluate('document.cookie')).toBe('');
 
-      await page.evaluate(`(() => {
-        const form = document.createElement('form');
-        form.method = 'POST';
-        form.action = '/oidc/logout';
-        document.body.append(form);
-        form.submit();
-      })()`);
+      await submitPostForm(page, '/oidc/logout');
       await page.waitForURL(`${sample.origin}/welcome`);
       expect(JSON.parse((await page.textContent('body'))!)).toMatchObject({ signedIn: false });
       expect(await context.cookies(sample.origin)).toEqual([]);

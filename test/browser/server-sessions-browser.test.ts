@@ -3,26 +3,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import {
   CurrentSession,
   Public,
   RedisRevocationStore,
   RedisServerSessionStore,
-  SessionModule,
   SessionService,
   type Session,
 } from '../../lib/index.js';
-import { createHttpApp } from '../support/app.js';
 import { freePort } from '../support/code-flow.js';
-import { OidcProviderServer, RESOURCE } from '../support/oidc-provider.js';
+import { OidcProviderServer } from '../support/oidc-provider.js';
 import { RedisServer } from '../support/redis-server.js';
+import { relyingPartyClient, relyingPartyOptions, startRelyingParty, submitPostForm } from '../support/relying-party.js';
 import { waitFor } from '../support/wait-for.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CLIENT_ID = 'browser-app';
-const CLIENT_SECRET = 'browser-app-secret-that-is-long-enough-0123456789';
+const RP = { id: 'browser-app', secret: 'browser-app-secret-that-is-long-enough-0123456789' };
 /** Access tokens (the session tokens) live 2 seconds: the test outlives one and sees it refreshed server-side. */
 const ACCESS_TOKEN_TTL = 2;
 
@@ -59,26 +56,14 @@ describe('server-side sessions in a browser, two instances sharing Redis', () =>
   let page: Page;
   const profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
 
-  async function startInstance(port: number, origin: string): Promise<INestApplication> {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        SessionModule.forRoot({
-          issuer: provider.issuer,
-          audience: RESOURCE,
-          discovery: true,
-          clockTolerance: 0,
-          clientId: CLIENT_ID,
-          clientSecret: CLIENT_SECRET,
-          revocationStore: new RedisRevocationStore({ url: redis.url }),
-          serverSessions: { store: new RedisServerSessionStore({ url: redis.url }), encryptionKey: 'k'.repeat(43) },
-          login: { redirectUri: `${origin}/auth/callback`, authorizationParams: { prompt: 'consent' }, postLogoutRedirectUri: `${origin}/` },
-        }),
-      ],
-      controllers: [AppController],
-    }).compile();
-    const app = await createHttpApp(moduleRef, 'express', false);
-    await app.listen(port, '127.0.0.1');
-    return app;
+  function startInstance(port: number, origin: string): Promise<INestApplication> {
+    const options = relyingPartyOptions(provider, RP, origin, {
+      clockTolerance: 0,
+      revocationStore: new RedisRevocationStore({ url: redis.url }),
+      serverSessions: { store: new RedisServerSessionStore({ url: redis.url }), encryptionKey: 'k'.repeat(43) },
+      login: { postLogoutRedirectUri: `${origin}/` },
+    });
+    return startRelyingParty(options, [AppController], 'express', port);
   }
 
   /** A request made by the page itself (same origin, cookies attached by the browser). */
@@ -98,21 +83,7 @@ describe('server-side sessions in a browser, two instances sharing Redis', () =>
     const ports = [await freePort(), await freePort()];
     // `localhost`: browsers treat it as a secure context, so `Secure` and `__Host-` cookies work over http.
     origins.push(...ports.map((port) => `http://localhost:${port}`));
-    provider = await new OidcProviderServer({
-      accessTokenTTL: ACCESS_TOKEN_TTL,
-      clients: [
-        {
-          client_id: CLIENT_ID,
-          client_secret: CLIENT_SECRET,
-          grant_types: ['authorization_code', 'refresh_token'],
-          response_types: ['code'],
-          redirect_uris: origins.map((origin) => `${origin}/auth/callback`),
-          post_logout_redirect_uris: origins.map((origin) => `${origin}/`),
-          token_endpoint_auth_method: 'client_secret_basic',
-          id_token_signed_response_alg: 'ES256',
-        },
-      ],
-    }).start();
+    provider = await new OidcProviderServer({ accessTokenTTL: ACCESS_TOKEN_TTL, clients: [relyingPartyClient(RP, origins)] }).start();
     for (const [index, port] of ports.entries()) apps.push(await startInstance(port, origins[index]!));
 
     context = await chromium.launchPersistentContext(profile, {
@@ -178,13 +149,7 @@ describe('server-side sessions in a browser, two instances sharing Redis', () =>
     expect(elsewhere.status).toBe(200);
 
     // Logout: a same-origin form POST (the refresh token is revoked at the provider, RFC 7009), then RP-initiated logout at the provider (confirmed there), back to the app.
-    await page.evaluate(`(() => {
-      const form = document.createElement('form');
-      form.method = 'POST';
-      form.action = '/auth/logout';
-      document.body.append(form);
-      form.submit();
-    })()`);
+    await submitPostForm(page, '/auth/logout');
     await page.waitForURL((url) => url.origin === provider.issuer);
     expect(provider.hitsOf('/token/revocation')).toBe(1);
     await page.click('button[name=logout][value=yes]');

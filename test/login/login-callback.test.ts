@@ -1,14 +1,13 @@
 import 'reflect-metadata';
 import { Controller, Get } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import type { INestApplication } from '@nestjs/common';
-import { CurrentSession, SessionModule, SessionService, type Session } from '../../lib/index.js';
-import { createHttpApp, HTTP_ADAPTERS } from '../support/app.js';
+import { CurrentSession, SessionService, type Session } from '../../lib/index.js';
+import { HTTP_ADAPTERS } from '../support/app.js';
 import { CookieJar, freePort, providerLogin } from '../support/code-flow.js';
-import { OidcProviderServer, RESOURCE } from '../support/oidc-provider.js';
+import { OidcProviderServer } from '../support/oidc-provider.js';
+import { relyingPartyClient, relyingPartyOptions, startRelyingParty } from '../support/relying-party.js';
 
-const CLIENT_ID = 'web-app';
-const CLIENT_SECRET = 'web-app-secret-that-is-long-enough-0123456789';
+const RP = { id: 'web-app', secret: 'web-app-secret-that-is-long-enough-0123456789' };
 
 @Controller()
 class MeController {
@@ -44,37 +43,9 @@ describe.each(HTTP_ADAPTERS)('login callback (%s)', (adapter) => {
   beforeAll(async () => {
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
-    provider = await new OidcProviderServer({
-      clients: [
-        {
-          client_id: CLIENT_ID,
-          client_secret: CLIENT_SECRET,
-          grant_types: ['authorization_code', 'refresh_token'],
-          response_types: ['code'],
-          redirect_uris: [`${origin}/auth/callback`],
-          post_logout_redirect_uris: [`${origin}/`],
-          token_endpoint_auth_method: 'client_secret_basic',
-          id_token_signed_response_alg: 'ES256',
-        },
-      ],
-    }).start();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        SessionModule.forRoot({
-          issuer: provider.issuer,
-          audience: RESOURCE,
-          discovery: true,
-          clientId: CLIENT_ID,
-          clientSecret: CLIENT_SECRET,
-          serverSessions: true,
-          // prompt=consent: oidc-provider issues a refresh token for offline_access only then.
-          login: { redirectUri: `${origin}/auth/callback`, authorizationParams: { prompt: 'consent' }, postLogoutRedirectUri: `${origin}/` },
-        }),
-      ],
-      controllers: [MeController],
-    }).compile();
-    app = await createHttpApp(moduleRef, adapter, false);
-    await app.listen(port, '127.0.0.1');
+    provider = await new OidcProviderServer({ clients: [relyingPartyClient(RP, [origin])] }).start();
+    const options = relyingPartyOptions(provider, RP, origin, { serverSessions: true, login: { postLogoutRedirectUri: `${origin}/` } });
+    app = await startRelyingParty(options, [MeController], adapter, port);
   }, 30_000);
 
   afterAll(async () => {

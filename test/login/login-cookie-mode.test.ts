@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { CurrentSession, SessionModule, type ProviderLogoutContext, type Session } from '../../lib/index.js';
-import { createHttpApp, HTTP_ADAPTERS } from '../support/app.js';
+import { CurrentSession, type ProviderLogoutContext, type Session } from '../../lib/index.js';
+import { HTTP_ADAPTERS } from '../support/app.js';
 import { CookieJar, freePort, providerLogin } from '../support/code-flow.js';
-import { OidcProviderServer, RESOURCE } from '../support/oidc-provider.js';
+import { OidcProviderServer } from '../support/oidc-provider.js';
+import { relyingPartyClient, relyingPartyOptions, startRelyingParty } from '../support/relying-party.js';
 
-const CLIENT_ID = 'cookie-app';
-const CLIENT_SECRET = 'cookie-app-secret-that-is-long-enough-0123456789';
+const RP = { id: 'cookie-app', secret: 'cookie-app-secret-that-is-long-enough-0123456789' };
 
 @Controller()
 class MeController {
@@ -30,40 +29,11 @@ describe.each(HTTP_ADAPTERS)('login with client-side cookies (%s)', (adapter) =>
   beforeAll(async () => {
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
-    provider = await new OidcProviderServer({
-      clients: [
-        {
-          client_id: CLIENT_ID,
-          client_secret: CLIENT_SECRET,
-          grant_types: ['authorization_code', 'refresh_token'],
-          response_types: ['code'],
-          redirect_uris: [`${origin}/auth/callback`],
-          post_logout_redirect_uris: [`${origin}/bye`],
-          token_endpoint_auth_method: 'client_secret_basic',
-          id_token_signed_response_alg: 'ES256',
-        },
-      ],
-    }).start();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        SessionModule.forRoot({
-          issuer: provider.issuer,
-          audience: RESOURCE,
-          discovery: true,
-          clientId: CLIENT_ID,
-          clientSecret: CLIENT_SECRET,
-          login: {
-            redirectUri: `${origin}/auth/callback`,
-            authorizationParams: { prompt: 'consent' },
-            postLogoutRedirectUri: `${origin}/bye`,
-            providerLogout: (context) => void providerLogouts.push(context),
-          },
-        }),
-      ],
-      controllers: [MeController],
-    }).compile();
-    app = await createHttpApp(moduleRef, adapter, false);
-    await app.listen(port, '127.0.0.1');
+    provider = await new OidcProviderServer({ clients: [relyingPartyClient(RP, [origin], '/bye')] }).start();
+    const options = relyingPartyOptions(provider, RP, origin, {
+      login: { postLogoutRedirectUri: `${origin}/bye`, providerLogout: (context) => void providerLogouts.push(context) },
+    });
+    app = await startRelyingParty(options, [MeController], adapter, port);
   }, 30_000);
 
   afterAll(async () => {
@@ -96,7 +66,7 @@ describe.each(HTTP_ADAPTERS)('login with client-side cookies (%s)', (adapter) =>
     expect(`${endSession.origin}${endSession.pathname}`).toBe(`${provider.issuer}/session/end`);
     expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe(`${origin}/bye`);
     const hint = endSession.searchParams.get('id_token_hint')!;
-    expect(JSON.parse(Buffer.from(hint.split('.')[1]!, 'base64url').toString())).toMatchObject({ sub: 'user-1', aud: CLIENT_ID });
+    expect(JSON.parse(Buffer.from(hint.split('.')[1]!, 'base64url').toString())).toMatchObject({ sub: 'user-1', aud: RP.id });
     expect(provider.hitsOf('/token/revocation')).toBe(revocations + 1);
     expect(providerLogouts.at(-1)).toMatchObject({ userId: 'user-1', issuer: provider.issuer, idToken: hint });
 

@@ -1,22 +1,20 @@
 import 'reflect-metadata';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, type INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import {
   CurrentSession,
   RedisRevocationStore,
   RedisServerSessionStore,
-  SessionModule,
   SessionService,
   type Session,
 } from '../../lib/index.js';
-import { createHttpApp, type HttpAdapterName } from '../support/app.js';
+import type { HttpAdapterName } from '../support/app.js';
 import { CookieJar, freePort, providerLogin } from '../support/code-flow.js';
-import { OidcProviderServer, RESOURCE } from '../support/oidc-provider.js';
+import { OidcProviderServer } from '../support/oidc-provider.js';
 import { RedisServer } from '../support/redis-server.js';
+import { relyingPartyClient, relyingPartyOptions, startRelyingParty } from '../support/relying-party.js';
 import { waitFor } from '../support/wait-for.js';
 
-const CLIENT_ID = 'shared-app';
-const CLIENT_SECRET = 'shared-app-secret-that-is-long-enough-0123456789';
+const RP = { id: 'shared-app', secret: 'shared-app-secret-that-is-long-enough-0123456789' };
 
 @Controller()
 class AccountController {
@@ -59,46 +57,20 @@ describe('server-side sessions shared by two instances through Redis', () => {
   const apps: INestApplication[] = [];
   let origins: [string, string];
 
-  async function startInstance(adapter: HttpAdapterName, port: number, origin: string): Promise<INestApplication> {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        SessionModule.forRoot({
-          issuer: provider.issuer,
-          audience: RESOURCE,
-          discovery: true,
-          clockTolerance: 0,
-          clientId: CLIENT_ID,
-          clientSecret: CLIENT_SECRET,
-          revocationStore: new RedisRevocationStore({ url: redis.url }),
-          serverSessions: { store: new RedisServerSessionStore({ url: redis.url }) },
-          login: { redirectUri: `${origin}/auth/callback`, authorizationParams: { prompt: 'consent' } },
-        }),
-      ],
-      controllers: [AccountController],
-    }).compile();
-    const app = await createHttpApp(moduleRef, adapter, false);
-    await app.listen(port, '127.0.0.1');
-    return app;
+  function startInstance(adapter: HttpAdapterName, port: number, origin: string): Promise<INestApplication> {
+    const options = relyingPartyOptions(provider, RP, origin, {
+      clockTolerance: 0,
+      revocationStore: new RedisRevocationStore({ url: redis.url }),
+      serverSessions: { store: new RedisServerSessionStore({ url: redis.url }) },
+    });
+    return startRelyingParty(options, [AccountController], adapter, port);
   }
 
   beforeAll(async () => {
     redis = await RedisServer.start();
     const ports = [await freePort(), await freePort()];
     origins = ports.map((port) => `http://127.0.0.1:${port}`) as [string, string];
-    provider = await new OidcProviderServer({
-      accessTokenTTL: 2,
-      clients: [
-        {
-          client_id: CLIENT_ID,
-          client_secret: CLIENT_SECRET,
-          grant_types: ['authorization_code', 'refresh_token'],
-          response_types: ['code'],
-          redirect_uris: origins.map((origin) => `${origin}/auth/callback`),
-          token_endpoint_auth_method: 'client_secret_basic',
-          id_token_signed_response_alg: 'ES256',
-        },
-      ],
-    }).start();
+    provider = await new OidcProviderServer({ accessTokenTTL: 2, clients: [relyingPartyClient(RP, origins)] }).start();
     apps.push(await startInstance('express', ports[0]!, origins[0]), await startInstance('fastify', ports[1]!, origins[1]));
   }, 60_000);
 
