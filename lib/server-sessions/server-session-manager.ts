@@ -28,6 +28,8 @@ const MAX_USER_AGENT = 256;
  */
 export class ServerSessionManager {
   private readonly sealer: TokenSealer;
+  /** The stored (sealed) session token of each record handed out: a touch must not undo a refresh made meanwhile. */
+  private readonly loadedToken = new WeakMap<ServerSessionRecord, string>();
 
   constructor(
     readonly config: ServerSessionsConfig,
@@ -80,12 +82,14 @@ export class ServerSessionManager {
       return undefined;
     }
     try {
-      return {
+      const opened: ServerSessionRecord = {
         ...stored,
         sessionToken: await this.sealer.open(stored.sessionToken, id),
         ...(stored.refreshToken !== undefined && { refreshToken: await this.sealer.open(stored.refreshToken, id) }),
         ...(stored.idToken !== undefined && { idToken: await this.sealer.open(stored.idToken, id) }),
       };
+      this.loadedToken.set(opened, stored.sessionToken);
+      return opened;
     } catch {
       // Sealed with another key (rotated) or tampered with: the session cannot be used.
       await this.config.store.delete(id);
@@ -93,10 +97,16 @@ export class ServerSessionManager {
     }
   }
 
-  /** Records activity, at most once per `touchInterval`. */
+  /**
+   * Records activity, at most once per `touchInterval`. Skipped when the stored tokens changed
+   * since `record` was loaded (another instance refreshed): writing them back would restore a
+   * rotated-out refresh token.
+   */
   async touch(record: ServerSessionRecord): Promise<void> {
     const now = this.now();
     if (now - record.lastSeenAt < this.config.touchIntervalMs) return;
+    const current = await this.config.store.get(record.id);
+    if (current === undefined || current.sessionToken !== this.loadedToken.get(record)) return;
     await this.save({ ...record, lastSeenAt: now });
   }
 

@@ -91,3 +91,16 @@ describe('serverSessions options', () => {
     expect(readServerSessionsOptions({})).toBe(false);
   });
 });
+
+describe('ServerSessionManager.touch', () => {
+  it('does not write back tokens another instance has refreshed meanwhile', async () => {
+    const { clock, manager } = setup({ touchInterval: 10 });
+    const { secret } = await manager.create(LOGIN);
+    clock.advance(20);
+    const seenHere = (await manager.load(secret))!;
+    // Another instance refreshes between this one's load and its touch.
+    await manager.replaceTokens((await manager.load(secret))!, { sessionToken: 'refreshed.session.token', refreshToken: 'rotated-refresh' });
+    await manager.touch(seenHere);
+    expect(await manager.load(secret)).toMatchObject({ sessionToken: 'refreshed.session.token', refreshToken: 'rotated-refresh' });
+  });
+});
