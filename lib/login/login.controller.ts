@@ -50,6 +50,8 @@ function refusal(error: unknown): unknown {
  * Public (the guard does not run); logout checks CSRF itself, as for any cookie session.
  */
 class LoginRoutes {
+  /** The prefix the routes are registered under (set on each controller class made by `loginController`). */
+  static routesPath = 'auth';
   private readonly flow: LoginFlow;
 
   constructor(
@@ -58,6 +60,11 @@ class LoginRoutes {
     @Optional() @Inject(SERVER_SESSION_MANAGER) manager?: ServerSessionManager,
   ) {
     if (options.login === undefined) throw new SessionConfigError('loginRoutes', 'registers the login routes, but the `login` option is not set');
+    // A callback URL that is not this route would send every login to a 404: refused at start-up.
+    const callback = `/${(new.target as typeof LoginRoutes).routesPath}/callback`;
+    if (!options.login.redirectUri.pathname.endsWith(callback)) {
+      throw new SessionConfigError('login.redirectUri', `must be the callback route, ending with ${callback} (login.path, or loginRoutes with forRootAsync), got ${options.login.redirectUri.pathname}`);
+    }
     this.flow = new LoginFlow(options.login, options, sessions, manager ?? undefined);
   }
 
@@ -97,7 +104,9 @@ class LoginRoutes {
 
 /** The login routes under `path` (`auth` by default). */
 export function loginController(path: string): Type {
-  class LoginController extends LoginRoutes {}
+  class LoginController extends LoginRoutes {
+    static override routesPath = path.replace(/^\/+|\/+$/g, '');
+  }
   Controller(path)(LoginController);
   return LoginController;
 }

@@ -133,3 +133,18 @@ describe.each(HTTP_ADAPTERS)('login callback (%s)', (adapter) => {
     }
   });
 });
+
+describe('login routes at start-up', () => {
+  it('refuses a redirectUri that is not the callback route (every login would end on a 404)', async () => {
+    const { Test } = await import('@nestjs/testing');
+    const { SessionModule } = await import('../../lib/index.js');
+    const compile = (options: Parameters<typeof SessionModule.forRoot>[0]) => Test.createTestingModule({ imports: [SessionModule.forRoot(options)] }).compile();
+    const { exportJWK, generateKeyPair } = await import('jose');
+    const { publicKey } = await generateKeyPair('ES256');
+    const base = { issuer: 'http://127.0.0.1:9/', jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] }, clientId: 'web-app' };
+    await expect(compile({ ...base, login: { redirectUri: 'http://127.0.0.1:3000/auth/back' } })).rejects.toThrow('must be the callback route, ending with /auth/callback');
+    await expect(compile({ ...base, login: { path: '/oidc/', redirectUri: 'http://127.0.0.1:3000/auth/callback' } })).rejects.toThrow('ending with /oidc/callback');
+    // A global prefix in front of the route is fine.
+    await expect(compile({ ...base, login: { path: 'oidc', redirectUri: 'http://127.0.0.1:3000/api/oidc/callback' } })).resolves.toBeDefined();
+  });
+});
