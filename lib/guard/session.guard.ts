@@ -18,6 +18,7 @@ import { SessionService } from '../service/session.service.js';
 import { SESSION_OPTIONS } from '../session.constants.js';
 import { resolveTenant } from '../tenants/tenant-resolver.js';
 import type { GuardedRequest } from '../transport/guarded-request.js';
+import { keepSession } from '../transport/request-session.js';
 import { guardedRequest } from '../transport/transport-registry.js';
 
 /** Where the request's session comes from: what `locateCredentials` found. */
@@ -87,7 +88,7 @@ export class SessionGuard implements CanActivate {
     const tenant = this.resolveTenant(request, session);
     this.checkRequirements(policy, session, this.isTenantScoped(request, policy) ? tenant : undefined);
     const accepted = withTenant(session, tenant?.id);
-    request.keepSession(accepted, tenant);
+    keepSession(request.sessionCarriers, accepted, tenant);
     return accepted;
   }
 

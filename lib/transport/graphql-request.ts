@@ -1,10 +1,8 @@
 import type { ExecutionContext } from '@nestjs/common';
-import type { Session, TenantContext } from '../claims/session.interface.js';
 import { appendSetCookie } from '../cookies/response-cookies.js';
 import type { SessionError } from '../errors/session-error.js';
 import type { GuardedRequest } from './guarded-request.js';
 import { firstHeaderValue } from './header-value.js';
-import { keepSession } from './request-session.js';
 import type { TransportAdapter } from './transport-adapter.js';
 import { GraphQLRefusal } from './transport-refusal.js';
 
@@ -95,8 +93,8 @@ class GraphQLGuardedRequest implements GuardedRequest {
     return `GraphQL ${parent}.${field}`;
   }
 
-  keepSession(session: Session, tenant: TenantContext | undefined): void {
-    keepSession(graphqlCarriers(this.context), session, tenant);
+  get sessionCarriers(): readonly unknown[] {
+    return graphqlCarriers(this.context);
   }
 
   /** A GraphQL error whose `extensions` carry `code` (`UNAUTHENTICATED`, `FORBIDDEN`) and `reason`. */

@@ -1,11 +1,9 @@
 import type { ExecutionContext } from '@nestjs/common';
-import type { Session, TenantContext } from '../claims/session.interface.js';
 import { appendSetCookie } from '../cookies/response-cookies.js';
 import { toHttpAnswer } from '../errors/http-answer.js';
 import type { SessionError } from '../errors/session-error.js';
 import type { GuardedRequest } from './guarded-request.js';
 import { firstHeaderValue } from './header-value.js';
-import { keepSession } from './request-session.js';
 import type { TransportAdapter } from './transport-adapter.js';
 
 /** What Express and Fastify requests both offer. */
@@ -60,8 +58,8 @@ class HttpGuardedRequest implements GuardedRequest {
     return `${this.raw.method ?? ''} ${this.raw.url ?? ''}`.trim();
   }
 
-  keepSession(session: Session, tenant: TenantContext | undefined): void {
-    keepSession([this.raw], session, tenant);
+  get sessionCarriers(): readonly unknown[] {
+    return [this.raw];
   }
 
   /** Nest's HTTP exception (status and JSON body), with the RFC 6750 challenge set on the response. */

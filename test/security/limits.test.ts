@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { SessionConfigError, SessionOptions, type SessionModuleOptions } from '../../lib/index.js';
+import { SessionConfigError, type SessionModuleOptions } from '../../lib/index.js';
+import { SessionOptions } from '../../lib/options/session-options.js';
 import { ISSUER, makeKey, type TestKey } from '../support/keys.js';
 
 /** Where each limit of the table in docs/security.md lives once the options are read. */

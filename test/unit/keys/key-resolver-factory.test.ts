@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { SessionConfigError, SessionError, SessionOptions, type SessionModuleOptions } from '../../../lib/index.js';
+import { SessionConfigError, SessionError, type SessionModuleOptions } from '../../../lib/index.js';
+import { SessionOptions } from '../../../lib/options/session-options.js';
 import { createKeyResolver } from '../../../lib/keys/key-resolver.factory.js';
 import { ProviderDirectory } from '../../../lib/provider/provider-directory.js';
 import { JwksServer } from '../../support/jwks-server.js';
