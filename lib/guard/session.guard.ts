@@ -185,7 +185,7 @@ export class SessionGuard implements CanActivate {
    */
   protected refuse(error: unknown, request: GuardedRequest): unknown {
     if (!(error instanceof SessionError)) return error;
-    this.logger.debug(`Refused ${request.describe()}: ${error.reason}`);
+    this.logger.debug(`Refused ${request.describe()}: ${error.reason} (${error.message})`);
     return request.refusal(error, this.options.realm);
   }
 }

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { tenantGrants } from '../claims/safe-values.js';
 import type { Session } from '../claims/session.interface.js';
 import type { SessionCookieOptions } from '../cookies/session-cookies.js';
 import type { LogoutOptions, RefreshedSession, RefreshOptions, SessionValidation } from '../lifecycle/refreshed-session.js';
@@ -11,20 +10,14 @@ import { SERVER_SESSION_MANAGER } from '../server-sessions/server-session.provid
 import type { ServerSessionManager } from '../server-sessions/server-session-manager.js';
 import { RevocationCheck } from '../revocation/revocation-check.js';
 import type { SessionOptions } from '../options/session-options.js';
-import { grantsAll, matchedGrants } from '../requirements/grant-matching.js';
+import { matchedTenantGrants, matchedTopLevelGrants, validateGrants, validateTenantGrants } from '../requirements/grant-questions.js';
 import { SESSION_OPTIONS } from '../session.constants.js';
 import { SessionValidator } from './session-validator.js';
-
-const NONE: readonly string[] = Object.freeze([]);
-
-function names(list: readonly string[]): readonly string[] {
-  return Array.isArray(list) ? list : NONE;
-}
 
 /**
  * Validates session tokens and answers role and permission questions by hand, with the same
  * rules as the guard. Role and permission checks are all-of; an empty list is met; an unknown
- * tenant gives `false` or `[]`, never an exception.
+ * tenant gives `false` or `[]`; an argument of the wrong type is a `TypeError`.
  */
 @Injectable()
 export class SessionService implements OnModuleInit, OnModuleDestroy {
@@ -131,39 +124,36 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
     return this.lifecycle.setData(session, data);
   }
 
+  /** `true` when every role is granted at the top level; a wrong argument type is a `TypeError`, never an answer. */
   validateRoles(session: Session, roles: readonly string[]): boolean {
-    return grantsAll(session.roles, names(roles));
+    return validateGrants('validateRoles', 'roles', session, roles);
   }
 
   validatePermissions(session: Session, permissions: readonly string[]): boolean {
-    return grantsAll(session.permissions, names(permissions));
+    return validateGrants('validatePermissions', 'permissions', session, permissions);
   }
 
   validateTenantRoles(session: Session, tenantId: string, roles: readonly string[]): boolean {
-    const tenant = tenantGrants(session.tenants, tenantId);
-    return tenant !== undefined && grantsAll(tenant.roles, names(roles));
+    return validateTenantGrants('validateTenantRoles', 'roles', session, tenantId, roles);
   }
 
   validateTenantPermissions(session: Session, tenantId: string, permissions: readonly string[]): boolean {
-    const tenant = tenantGrants(session.tenants, tenantId);
-    return tenant !== undefined && grantsAll(tenant.permissions, names(permissions));
+    return validateTenantGrants('validateTenantPermissions', 'permissions', session, tenantId, permissions);
   }
 
   getMatchedRoles(session: Session, roles: readonly string[]): string[] {
-    return matchedGrants(session.roles, names(roles));
+    return matchedTopLevelGrants('getMatchedRoles', 'roles', session, roles);
   }
 
   getMatchedPermissions(session: Session, permissions: readonly string[]): string[] {
-    return matchedGrants(session.permissions, names(permissions));
+    return matchedTopLevelGrants('getMatchedPermissions', 'permissions', session, permissions);
   }
 
   getMatchedTenantRoles(session: Session, tenantId: string, roles: readonly string[]): string[] {
-    const tenant = tenantGrants(session.tenants, tenantId);
-    return tenant ? matchedGrants(tenant.roles, names(roles)) : [];
+    return matchedTenantGrants('getMatchedTenantRoles', 'roles', session, tenantId, roles);
   }
 
   getMatchedTenantPermissions(session: Session, tenantId: string, permissions: readonly string[]): string[] {
-    const tenant = tenantGrants(session.tenants, tenantId);
-    return tenant ? matchedGrants(tenant.permissions, names(permissions)) : [];
+    return matchedTenantGrants('getMatchedTenantPermissions', 'permissions', session, tenantId, permissions);
   }
 }

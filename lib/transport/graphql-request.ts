@@ -1,6 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { appendSetCookie } from '../cookies/response-cookies.js';
 import type { SessionError } from '../errors/session-error.js';
+import { refuseRepeatedHeader } from '../extraction/single-valued-header.js';
 import type { GuardedRequest } from './guarded-request.js';
 import { firstHeaderValue } from './header-value.js';
 import type { TransportAdapter } from './transport-adapter.js';
@@ -50,6 +51,7 @@ class GraphQLGuardedRequest implements GuardedRequest {
   }
 
   header(name: string): string | undefined {
+    refuseRepeatedHeader(this.graphqlContext.req, name);
     return firstHeaderValue(this.graphqlContext.req?.headers?.[name]);
   }
 

@@ -2,6 +2,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { appendSetCookie } from '../cookies/response-cookies.js';
 import { toHttpAnswer } from '../errors/http-answer.js';
 import type { SessionError } from '../errors/session-error.js';
+import { refuseRepeatedHeader } from '../extraction/single-valued-header.js';
 import type { GuardedRequest } from './guarded-request.js';
 import { firstHeaderValue } from './header-value.js';
 import type { TransportAdapter } from './transport-adapter.js';
@@ -31,6 +32,7 @@ class HttpGuardedRequest implements GuardedRequest {
   ) {}
 
   header(name: string): string | undefined {
+    refuseRepeatedHeader(this.raw, name);
     return firstHeaderValue(this.raw.headers[name]);
   }
 

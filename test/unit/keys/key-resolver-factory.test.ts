@@ -49,7 +49,7 @@ describe('createKeyResolver', () => {
       const keys = await build({ issuer: 'iss', jwks: { keys: [key.publicJwk, { ...other.publicJwk, use: 'enc' }] } }, log);
       await expect(keys.resolve({ alg: 'ES256', kid: 'sig' })).resolves.toHaveLength(1);
       await expect(keys.resolve({ alg: 'ES256', kid: 'other' })).rejects.toMatchObject({ reason: 'key_not_found' });
-      expect(log.warnings).toEqual([expect.stringMatching(/Skipping kid "other" of the jwks option: it is for use "enc"/)]);
+      expect(log.warnings).toEqual([expect.stringMatching(/Skipping kid "other" from the jwks option: it is for use "enc"/)]);
     });
 
     it('refuses to start with no usable key at all', async () => {
