@@ -85,6 +85,15 @@ export { InMemoryRevocationStore, type InMemoryRevocationStoreOptions } from './
 export { RedisRevocationStore } from './revocation/redis/redis-revocation.store.js';
 export type { RedisRevocationStoreOptions } from './revocation/redis/redis-store-options.js';
 export type { RedisClientLike, RedisClientOptions } from './revocation/redis/redis-client.js';
+// Server-side sessions and the login flow
+export type { ServerSessionsOptions } from './server-sessions/server-session-options.js';
+export type { ServerSessionInfo, ServerSessionRecord } from './server-sessions/server-session-record.js';
+export type { ServerSessionStore } from './server-sessions/server-session-store.interface.js';
+export { InMemoryServerSessionStore } from './server-sessions/in-memory-server-session.store.js';
+export { RedisServerSessionStore, type RedisServerSessionStoreOptions } from './server-sessions/redis-server-session.store.js';
+export type { LoginOptions } from './login/login-options.js';
+export { LoginError, type LoginErrorReason } from './login/login-error.js';
+export type { ProviderLogoutContext, ProviderLogoutHook } from './login/provider-logout.js';
 
 // Errors
 export { SessionError, isSessionError, type SessionErrorOptions } from './errors/session-error.js';

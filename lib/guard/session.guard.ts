@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { withTenant } from '../claims/session-factory.js';
 import type { Session, TenantContext } from '../claims/session.interface.js';
 import { isCookieValue } from '../cookies/cookie-source.js';
@@ -13,6 +13,9 @@ import type { RefreshedSession } from '../lifecycle/refreshed-session.js';
 import type { SessionOptions } from '../options/session-options.js';
 import { checkPolicy } from '../requirements/policy-check.js';
 import { RoutePolicies, type RoutePolicy } from '../requirements/route-policy.js';
+import { SERVER_SESSION_MANAGER } from '../server-sessions/server-session.providers.js';
+import type { ServerSessionManager } from '../server-sessions/server-session-manager.js';
+import { ServerSessionSource } from '../server-sessions/server-session-source.js';
 import { SessionService } from '../service/session.service.js';
 import { SESSION_OPTIONS } from '../session.constants.js';
 import { resolveTenant } from '../tenants/tenant-resolver.js';
@@ -46,13 +49,17 @@ export class SessionGuard implements CanActivate {
   protected readonly logger = new Logger(SessionGuard.name);
   private readonly policies: RoutePolicies;
   private readonly dpop: DpopAdmission;
+  /** Server-side sessions: the session id cookie -> the stored session token. */
+  private readonly serverSessions?: ServerSessionSource;
 
   constructor(
     @Inject(SESSION_OPTIONS) protected readonly options: SessionOptions,
     protected readonly sessions: SessionService,
+    @Optional() @Inject(SERVER_SESSION_MANAGER) serverSessions?: ServerSessionManager,
   ) {
     this.policies = new RoutePolicies(options.claimValidators);
     this.dpop = new DpopAdmission(options.dpop, options.verification.clockTolerance, options.revocation);
+    if (serverSessions) this.serverSessions = new ServerSessionSource(serverSessions, sessions, options.csrf);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -75,12 +82,15 @@ export class SessionGuard implements CanActivate {
   async admit(request: GuardedRequest, policy: RoutePolicy): Promise<Session | undefined> {
     const dpopMode = policy.requireDpop ? 'required' : this.options.dpop.mode;
     const credentials = this.locateCredentials(request, dpopMode);
-    if (credentials.token === undefined && credentials.refreshToken === undefined) {
+    const noToken = credentials.token === undefined && credentials.refreshToken === undefined;
+    // Server-side sessions: the session id cookie -> the stored session token (the source checks CSRF).
+    const serverSession = noToken ? await this.serverSessions?.locate(request) : undefined;
+    if (noToken && serverSession === undefined) {
       if (policy.access === 'optional') return undefined;
       throw dpopMode === undefined ? new SessionError('token_missing') : this.dpop.missing(dpopMode);
     }
     if (credentials.fromCookie) this.checkCsrf(request);
-    const session = await this.dpop.challenging(credentials.dpop === true, this.establishSession(request, credentials, policy));
+    const session = serverSession ?? (await this.dpop.challenging(credentials.dpop === true, this.establishSession(request, credentials, policy)));
     if (session === undefined) return undefined;
     if (dpopMode !== undefined) await this.checkProof(request, credentials, dpopMode, session);
     const tenant = this.resolveTenant(request, session);

@@ -13,6 +13,8 @@ import type { IntrospectionOptions } from '../introspection/introspection-option
 import type { LifecycleOptions } from '../lifecycle/lifecycle-options.js';
 import type { KeyFetchOptions } from '../provider/fetch-options.js';
 import type { ClaimValidatorOptions } from '../requirements/claim-validator-options.js';
+import type { LoginOptions } from '../login/login-options.js';
+import type { ServerSessionsOptions } from '../server-sessions/server-session-options.js';
 import type { RevocationOptions } from '../revocation/revocation-options.js';
 import type { TenantOptions } from '../tenants/tenant-options.js';
 import type { TransportOptions } from '../transport/transport-options.js';
@@ -80,12 +82,21 @@ export interface SessionModuleOptions
    * `false` turns it off. Never applied to `Authorization` headers.
    */
   csrf?: boolean | CsrfOptions;
+  /** Server-side sessions: the browser holds only an opaque session id cookie (docs/server-sessions.md). */
+  serverSessions?: boolean | ServerSessionsOptions;
+  /** The authorization code flow with PKCE and its routes (docs/login.md). */
+  login?: LoginOptions;
 }
 
 /** Options read when the module is defined (beside `useFactory` in `forRootAsync`). */
 export interface SessionModuleExtras {
   /** Register `SessionGuard` as `APP_GUARD`. Default `true`. */
   globalGuard?: boolean;
+  /**
+   * Registers the login routes (`login`), under this path (`true`: `auth`). `forRoot` sets it
+   * from `login.path`; with `forRootAsync` pass it beside `useFactory`.
+   */
+  loginRoutes?: boolean | string;
   /**
    * A subclass of `SessionGuard` that overrides some of its steps: the module then uses it
    * everywhere, as the global guard, under `@UseGuards(SessionGuard)` and for WebSocket

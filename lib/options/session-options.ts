@@ -1,5 +1,7 @@
 import { readSessionCacheOption } from '../cache/session-cache-options.js';
 import { DPOP_OPTION_KEYS, readDpopOptions, type DpopConfig } from '../dpop/dpop-options.js';
+import { LOGIN_OPTION_KEYS, readLoginOptions, type LoginConfig } from '../login/login-options.js';
+import { readServerSessionsOptions, SERVER_SESSIONS_OPTION_KEYS, type ServerSessionsConfig } from '../server-sessions/server-session-options.js';
 import type { SessionCacheLimits } from '../cache/verified-session-cache.js';
 import { COOKIE_OPTION_KEYS, readCookieOptions, sessionCookieToRead, type CookieConfig } from '../cookies/cookie-options.js';
 import { CSRF_OPTION_KEYS, readCsrfOption, type CsrfPolicy } from '../csrf/csrf-options.js';
@@ -25,7 +27,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<string>([
   ...ISSUER_OPTION_KEYS, 'issuers', 'sessionCache',
   ...VERIFICATION_OPTION_KEYS, ...KEY_FETCH_OPTION_KEYS, ...EXTRACTION_OPTION_KEYS, ...COOKIE_OPTION_KEYS, ...TENANT_OPTION_KEYS,
   ...CLAIM_VALIDATOR_OPTION_KEYS, ...CHALLENGE_OPTION_KEYS, ...LIFECYCLE_OPTION_KEYS, ...REVOCATION_OPTION_KEYS, ...CSRF_OPTION_KEYS,
-  ...TRANSPORT_OPTION_KEYS, ...DPOP_OPTION_KEYS,
+  ...TRANSPORT_OPTION_KEYS, ...DPOP_OPTION_KEYS, ...SERVER_SESSIONS_OPTION_KEYS, ...LOGIN_OPTION_KEYS,
 ]);
 
 /** Options read when the module is defined; a factory returning them has them in the wrong place. */
@@ -58,6 +60,10 @@ export class SessionOptions {
   readonly transport: TransportConfig;
   /** RFC 9449 proof-of-possession. */
   readonly dpop: DpopConfig;
+  /** `false` when server-side sessions are off. */
+  readonly serverSessions: ServerSessionsConfig | false;
+  /** The login flow; `undefined` without `login`. */
+  readonly login?: LoginConfig;
 
   constructor(input: SessionModuleOptions) {
     if (typeof input !== 'object' || input === null) throw new SessionConfigError('options', 'must be an object');
@@ -86,6 +92,9 @@ export class SessionOptions {
     this.csrf = readCsrfOption(input.csrf);
     this.transport = readTransportOptions(input);
     this.dpop = readDpopOptions(input);
+    this.serverSessions = readServerSessionsOptions(input);
+    const login = readLoginOptions(input, this.issuerConfigs.flatMap((config) => config.issuers), this.lifecycle.client.clientId, this.keyFetch.allowInsecureHttp);
+    if (login !== undefined) this.login = login;
   }
 }
 

@@ -86,6 +86,8 @@ export interface OidcProviderOptions {
   accessTokenFormat?: 'jwt' | 'opaque';
   /** RFC 9701: signed introspection answers (ES256) for clients that ask for them. */
   jwtIntrospection?: boolean;
+  /** More clients (a relying party with its own redirect and post-logout URIs). */
+  clients?: ClientMetadata[];
 }
 
 export interface TokenResponse {
@@ -276,6 +278,7 @@ export class OidcProviderServer {
           id_token_signed_response_alg: 'ES256',
           ...signedIntrospection,
         })),
+        ...(this.options.clients ?? []),
       ],
       // Every refresh rotates the refresh token; the old one is then refused (and reusing it revokes the grant).
       rotateRefreshToken: true,
