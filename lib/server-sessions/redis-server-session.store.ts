@@ -1,5 +1,6 @@
 import { isPlainRecord } from '../claims/safe-values.js';
 import { SessionError } from '../errors/session-error.js';
+import { RedisCommands } from '../revocation/redis/command-runner.js';
 import { createRedisClient, DEFAULT_REDIS_SOCKET, type RedisClientLike, type RedisClientOptions } from '../revocation/redis/redis-client.js';
 import type { ServerSessionRecord } from './server-session-record.js';
 import type { ServerSessionStore } from './server-session-store.interface.js';
@@ -48,7 +49,7 @@ function parseRecord(raw: unknown): ServerSessionRecord | undefined {
  */
 export class RedisServerSessionStore implements ServerSessionStore {
   private readonly prefix: string;
-  private readonly commandTimeoutMs: number;
+  private readonly commands: RedisCommands;
   private client?: RedisClientLike;
   private ownsClient = false;
 
@@ -56,7 +57,7 @@ export class RedisServerSessionStore implements ServerSessionStore {
     this.prefix = options.keyPrefix ?? 'nestjs-jwt-session:';
     const timeout = options.commandTimeoutMs ?? 1000;
     if (!Number.isSafeInteger(timeout) || timeout <= 0) throw new RangeError(`RedisServerSessionStore: commandTimeoutMs must be a positive integer, got ${timeout}`);
-    this.commandTimeoutMs = timeout;
+    this.commands = new RedisCommands(() => this.client, timeout, 'The server-side session store (Redis)');
   }
 
   async start(): Promise<void> {
@@ -131,19 +132,7 @@ export class RedisServerSessionStore implements ServerSessionStore {
   }
 
   /** One command, time-limited; any failure is `revocation_unavailable` (the session store cannot answer). */
-  private async command(args: string[]): Promise<unknown> {
-    const client = this.client;
-    if (!client?.isReady) throw new SessionError('revocation_unavailable', { message: 'The server-side session store (Redis) is not connected' });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis ${args[0]} timed out after ${this.commandTimeoutMs} ms`)), this.commandTimeoutMs);
-    });
-    try {
-      return await Promise.race([client.sendCommand(args), timeout]);
-    } catch (error) {
-      throw new SessionError('revocation_unavailable', { message: 'The server-side session store (Redis) did not answer', cause: error });
-    } finally {
-      clearTimeout(timer);
-    }
+  private command(args: string[]): Promise<unknown> {
+    return this.commands.run(args);
   }
 }

@@ -10,6 +10,8 @@ export class RedisCommands {
   constructor(
     private readonly client: () => RedisClientLike | undefined,
     private readonly timeoutMs: number,
+    /** Names the store in the refusal's message. */
+    private readonly storeName = 'The revocation store (Redis)',
   ) {}
 
   get ready(): boolean {
@@ -18,7 +20,7 @@ export class RedisCommands {
 
   async run(args: string[]): Promise<unknown> {
     const client = this.client();
-    if (!client?.isReady) throw new SessionError('revocation_unavailable', { message: 'The revocation store (Redis) is not connected' });
+    if (!client?.isReady) throw new SessionError('revocation_unavailable', { message: `${this.storeName} is not connected` });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`Redis ${args[0]} timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
@@ -26,7 +28,7 @@ export class RedisCommands {
     try {
       return await Promise.race([client.sendCommand(args), timeout]);
     } catch (error) {
-      throw new SessionError('revocation_unavailable', { cause: error });
+      throw new SessionError('revocation_unavailable', { message: `${this.storeName} did not answer`, cause: error });
     } finally {
       clearTimeout(timer);
     }
