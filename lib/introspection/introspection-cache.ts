@@ -1,3 +1,4 @@
+import { ExpiringMap } from '../cache/expiring-map.js';
 import type { Session } from '../claims/session.interface.js';
 import type { SessionError } from '../errors/session-error.js';
 
@@ -10,37 +11,19 @@ export interface CachedAnswer {
   readonly validUntil: number;
 }
 
-/**
- * Answers by token hash (no token is a map key), bounded: when full, expired answers go first,
- * then the oldest.
- */
+/** Answers by token hash (no token is a map key), kept until `validUntil`, bounded. */
 export class IntrospectionCache {
-  private readonly answers = new Map<string, CachedAnswer>();
+  private readonly answers: ExpiringMap<CachedAnswer>;
 
-  constructor(
-    private readonly maxEntries: number,
-    private readonly now: () => number = () => Date.now(),
-  ) {}
+  constructor(maxEntries: number, now: () => number = () => Date.now()) {
+    this.answers = new ExpiringMap(maxEntries, now);
+  }
 
   get(key: string): CachedAnswer | undefined {
-    const answer = this.answers.get(key);
-    if (answer !== undefined && answer.validUntil <= this.now()) {
-      this.answers.delete(key);
-      return undefined;
-    }
-    return answer;
+    return this.answers.get(key);
   }
 
   set(key: string, answer: CachedAnswer): void {
-    this.answers.delete(key);
-    if (!(answer.validUntil > this.now())) return;
-    this.answers.set(key, answer);
-    if (this.answers.size <= this.maxEntries) return;
-    const now = this.now();
-    for (const [id, entry] of this.answers) if (entry.validUntil <= now) this.answers.delete(id);
-    for (const id of this.answers.keys()) {
-      if (this.answers.size <= this.maxEntries) break;
-      this.answers.delete(id);
-    }
+    this.answers.set(key, answer, answer.validUntil);
   }
 }

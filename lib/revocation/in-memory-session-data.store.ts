@@ -1,12 +1,12 @@
-import { SessionDataMap } from './session-data-map.js';
+import { ExpiringMap } from '../cache/expiring-map.js';
 import type { SessionDataStore } from './session-data-store.interface.js';
 
-/** Session data in this process only, bounded (the least recently written entry goes first). */
+/** Session data in this process only, bounded (expired entries, then the least recently written, go first). */
 export class InMemorySessionDataStore implements SessionDataStore {
-  private readonly map: SessionDataMap;
+  private readonly map: ExpiringMap<string>;
 
   constructor(maxEntries = 10_000, now: () => number = () => Date.now()) {
-    this.map = new SessionDataMap(maxEntries, now);
+    this.map = new ExpiringMap(maxEntries, now);
   }
 
   async getData(sessionId: string): Promise<string | undefined> {
