@@ -84,7 +84,7 @@ export { RevocationLedger } from './revocation/revocation-ledger.js';
 export { InMemoryRevocationStore, type InMemoryRevocationStoreOptions } from './revocation/in-memory-revocation.store.js';
 export { RedisRevocationStore } from './revocation/redis/redis-revocation.store.js';
 export type { RedisRevocationStoreOptions } from './revocation/redis/redis-store-options.js';
-export type { RedisClientLike, RedisClientOptions } from './revocation/redis/redis-client.js';
+export type { AnyRedisClient, RedisClientLike, RedisClientOptions, RedisClusterLike, RedisSentinelLike } from './revocation/redis/redis-client.js';
 // Server-side sessions and the login flow
 export type { ServerSessionsOptions } from './server-sessions/server-session-options.js';
 export type { ServerSessionInfo, ServerSessionRecord } from './server-sessions/server-session-record.js';

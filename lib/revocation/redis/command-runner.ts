@@ -1,5 +1,6 @@
 import { SessionError } from '../../errors/session-error.js';
-import type { RedisClientLike } from './redis-client.js';
+import type { AnyRedisClient } from './redis-client.js';
+import { isClusterReply, sendCommand, topologyOf } from './redis-topology.js';
 
 /**
  * Redis commands with a time limit: a hung server (or network) must not hold a logout or a sync
@@ -8,17 +9,20 @@ import type { RedisClientLike } from './redis-client.js';
  */
 export class RedisCommands {
   constructor(
-    private readonly client: () => RedisClientLike | undefined,
+    private readonly client: () => AnyRedisClient | undefined,
     private readonly timeoutMs: number,
     /** Names the store in the refusal's message. */
     private readonly storeName = 'The revocation store (Redis)',
+    /** A single-node client got a cluster-only reply (MOVED ...): the configuration is wrong, not Redis. */
+    private readonly onClusterReply?: (error: Error) => void,
   ) {}
 
   get ready(): boolean {
     return this.client()?.isReady === true;
   }
 
-  async run(args: string[]): Promise<unknown> {
+  /** `routingKey`: the key whose cluster node runs the command (default: its first key). */
+  async run(args: string[], routingKey?: string): Promise<unknown> {
     const client = this.client();
     if (!client?.isReady) throw new SessionError('revocation_unavailable', { message: `${this.storeName} is not connected` });
     let timer: NodeJS.Timeout | undefined;
@@ -26,8 +30,9 @@ export class RedisCommands {
       timer = setTimeout(() => reject(new Error(`Redis ${args[0]} timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
     });
     try {
-      return await Promise.race([client.sendCommand(args), timeout]);
+      return await Promise.race([sendCommand(client, args, routingKey), timeout]);
     } catch (error) {
+      if (isClusterReply(error) && topologyOf(client) === 'single') this.onClusterReply?.(error as Error);
       throw new SessionError('revocation_unavailable', { message: `${this.storeName} did not answer`, cause: error });
     } finally {
       clearTimeout(timer);

@@ -32,7 +32,8 @@ export class MirrorResync {
     const remote = new Map<string, string>();
     let cursor = '0';
     do {
-      const reply = await this.commands.run(['SCAN', cursor, 'MATCH', this.keys.recordPattern, 'COUNT', SCAN_BATCH]);
+      // On a cluster, SCAN runs on the node serving the records' hash slot.
+      const reply = await this.commands.run(['SCAN', cursor, 'MATCH', this.keys.recordPattern, 'COUNT', SCAN_BATCH], this.keys.sequence);
       if (!Array.isArray(reply) || reply.length !== 2 || !Array.isArray(reply[1])) throw new Error('unexpected SCAN reply');
       cursor = String(reply[0]);
       const keys = (reply[1] as unknown[]).filter((key): key is string => typeof key === 'string');

@@ -14,6 +14,35 @@ export interface RedisClientLike {
   destroy(): void;
 }
 
+/** A node-redis `createCluster()` client: commands are routed by their first key. */
+export interface RedisClusterLike {
+  readonly isOpen: boolean;
+  readonly isReady: boolean;
+  connect(): Promise<unknown>;
+  duplicate(): RedisClusterLike;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
+  subscribe(channel: string, listener: (message: string, channel: string) => unknown): Promise<unknown>;
+  destroy(): void;
+  getSlotMaster(slot: number): unknown;
+}
+
+/** A node-redis `createSentinel()` client: commands go to the master the sentinels name. */
+export interface RedisSentinelLike {
+  readonly isOpen: boolean;
+  readonly isReady: boolean;
+  connect(): Promise<unknown>;
+  duplicate(): RedisSentinelLike;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
+  subscribe(channel: string, listener: (message: string, channel: string) => unknown): Promise<unknown>;
+  destroy(): unknown;
+  getMasterNode(): unknown;
+}
+
+/** Any client the Redis stores accept: a single connection, a Cluster or a Sentinel set-up. */
+export type AnyRedisClient = RedisClientLike | RedisClusterLike | RedisSentinelLike;
+
 /** Options handed to node-redis `createClient` (see its documentation). */
 export type RedisClientOptions = Record<string, unknown>;
 

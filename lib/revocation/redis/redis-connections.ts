@@ -1,5 +1,6 @@
 import { isPlainRecord } from '../../claims/safe-values.js';
-import { createRedisClient, DEFAULT_REDIS_SOCKET, type RedisClientLike } from './redis-client.js';
+import { createRedisClient, DEFAULT_REDIS_SOCKET, type AnyRedisClient } from './redis-client.js';
+import { topologyOf, type RedisTopology } from './redis-topology.js';
 import type { RedisStoreConfig } from './redis-store-options.js';
 
 /** What the store hears from its two connections. */
@@ -9,6 +10,8 @@ export interface ConnectionEvents {
   subscriberLost(cause: unknown): void;
   subscriberReady(): void;
   message(raw: string): void;
+  /** A cluster node (re)connected: a failover may have happened, catch up now. */
+  nodeReady(): void;
 }
 
 /**
@@ -17,8 +20,8 @@ export interface ConnectionEvents {
  * reconnects both, and subscribes again, on its own; the store only listens.
  */
 export class RedisConnections {
-  private commandClient?: RedisClientLike;
-  private subscriber?: RedisClientLike;
+  private commandClient?: AnyRedisClient;
+  private subscriber?: AnyRedisClient;
   private ownsCommandClient = false;
 
   constructor(
@@ -26,8 +29,12 @@ export class RedisConnections {
     private readonly channel: string,
   ) {}
 
-  get commands(): RedisClientLike | undefined {
+  get commands(): AnyRedisClient | undefined {
     return this.commandClient;
+  }
+
+  get topology(): RedisTopology {
+    return this.config.client ? topologyOf(this.config.client) : 'single';
   }
 
   get opened(): boolean {
@@ -40,8 +47,8 @@ export class RedisConnections {
     this.commandClient = commands;
     const subscriber = commands.duplicate();
     this.subscriber = subscriber;
-    this.watch(commands, (cause) => events.commandLost(cause), () => events.commandReady());
-    this.watch(subscriber, (cause) => events.subscriberLost(cause), () => events.subscriberReady());
+    this.watch(commands, (cause) => events.commandLost(cause), () => events.commandReady(), () => events.nodeReady());
+    this.watch(subscriber, (cause) => events.subscriberLost(cause), () => events.subscriberReady(), () => events.nodeReady());
 
     if (!commands.isOpen) void commands.connect().catch((error: unknown) => events.commandLost(error));
     // A client the application connected already is ready now: no 'ready' event will come.
@@ -58,7 +65,7 @@ export class RedisConnections {
     if (this.ownsCommandClient) this.commandClient?.destroy();
   }
 
-  private create(): Promise<RedisClientLike> {
+  private create(): Promise<AnyRedisClient> {
     const { socket, ...rest } = this.config.clientOptions;
     return createRedisClient({
       url: this.config.url,
@@ -69,7 +76,16 @@ export class RedisConnections {
     });
   }
 
-  private watch(client: RedisClientLike, lost: (cause: unknown) => void, ready: () => void): void {
+  private watch(client: AnyRedisClient, lost: (cause: unknown) => void, ready: () => void, nodeReady: () => void): void {
+    if (topologyOf(client) === 'cluster') {
+      // One node failing is no lost connection: commands for the revocation slot fail (and the
+      // staleness bound runs) until its replica takes over; a node back means catching up.
+      client.on('error', () => undefined);
+      client.on('disconnect', () => lost('cluster connection closed'));
+      client.on('connect', () => ready());
+      client.on('node-ready', () => nodeReady());
+      return;
+    }
     client.on('error', (error) => lost(error));
     client.on('end', () => lost('connection closed'));
     client.on('reconnecting', () => lost('reconnecting'));

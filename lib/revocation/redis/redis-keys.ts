@@ -5,11 +5,20 @@ function globLiteral(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
+/** `true` when keys starting with `prefix` share a cluster hash slot (a non-empty `{tag}`). */
+function hasHashTag(prefix: string): boolean {
+  const open = prefix.indexOf('{');
+  return open >= 0 && prefix.indexOf('}', open + 1) > open + 1;
+}
+
 /**
  * The Redis key layout, under one prefix:
  * - `revoked:s:<sid>` = until, `revoked:u:<sub>` = "cutoff:until": one key per record, expiring by TTL;
  * - `revocations:seq` (hash: `epoch`, `n`) and `revocations:log` (sorted set by `n`): the feed;
  * - `revocations` the pub/sub channel; `data:<sid>` session data; `once:<id>` one-time ids.
+ * On a Redis Cluster the records and the feed are written by one script, so their keys must share
+ * a hash slot: there they carry the prefix as a hash tag (`{prefix}revoked:...`) unless the prefix
+ * has one already. Session data and one-time ids keep the plain prefix (spread over the cluster).
  */
 export class RedisKeys {
   readonly channel: string;
@@ -20,13 +29,17 @@ export class RedisKeys {
   private readonly sessionPrefix: string;
   private readonly userPrefix: string;
 
-  constructor(private readonly prefix: string) {
+  constructor(
+    private readonly prefix: string,
+    clustered = false,
+  ) {
+    const slotted = clustered && !hasHashTag(prefix) ? `{${prefix || 'nestjs-jwt-session'}}` : prefix;
     this.channel = `${prefix}revocations`;
-    this.sequence = `${prefix}revocations:seq`;
-    this.log = `${prefix}revocations:log`;
-    this.recordPattern = `${globLiteral(prefix)}revoked:*`;
-    this.sessionPrefix = `${prefix}revoked:s:`;
-    this.userPrefix = `${prefix}revoked:u:`;
+    this.sequence = `${slotted}revocations:seq`;
+    this.log = `${slotted}revocations:log`;
+    this.recordPattern = `${globLiteral(slotted)}revoked:*`;
+    this.sessionPrefix = `${slotted}revoked:s:`;
+    this.userPrefix = `${slotted}revoked:u:`;
   }
 
   record(record: RevocationRecord): string {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { SessionConfigError } from '../../errors/session-config.error.js';
 import { SessionError } from '../../errors/session-error.js';
 import { DataAndReplayParts } from '../data-and-replay-parts.js';
 import { RedisReplayClaims } from '../../replay/redis-replay.store.js';
@@ -14,6 +15,7 @@ import { RedisKeys } from './redis-keys.js';
 import { readRedisStoreOptions, type RedisRevocationStoreOptions, type RedisStoreConfig } from './redis-store-options.js';
 import { RevocationFeed } from './revocation-feed.js';
 import { RedisSessionData } from './redis-session-data.js';
+import { CLUSTER_NODE_PROBLEM, isClusterNode, topologyOf } from './redis-topology.js';
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -45,13 +47,17 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
   private subscriberOutage = false;
   private closed = false;
   private retryTimer?: NodeJS.Timeout;
+  /** Set when Redis turned out to be unusable as configured (a cluster node behind a single-node client). */
+  private misconfiguration?: string;
+  private clusterProbed = false;
   private readonly currentWaiters = new Set<() => void>();
 
   constructor(options: RedisRevocationStoreOptions = {}) {
     const config = readRedisStoreOptions(options);
-    const keys = new RedisKeys(config.keyPrefix);
+    const keys = new RedisKeys(config.keyPrefix, config.client !== undefined && topologyOf(config.client) === 'cluster');
     const connections = new RedisConnections(config, keys.channel);
-    const commands = new RedisCommands(() => connections.commands, config.commandTimeoutMs);
+    let onClusterReply = (_error: Error): void => undefined;
+    const commands = new RedisCommands(() => connections.commands, config.commandTimeoutMs, undefined, (error) => onClusterReply(error));
     super(new RedisSessionData(commands, keys), new RedisReplayClaims((args) => commands.run(args), (id) => keys.once(id)));
     this.config = config;
     this.keys = keys;
@@ -65,6 +71,7 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
       confirmed: () => this.notifyCurrent(),
     });
     this.resyncs = new MirrorResync(this.commands, this.keys, this.ledger, this.config.logLength);
+    onClusterReply = (error) => this.misconfigured(`got "${error.message}"`);
   }
 
   /** `true` while the local mirror is known to hold every revocation Redis held at most `maxStalenessMs` ago. */
@@ -80,9 +87,12 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
       subscriberLost: (cause) => this.subscriberLost(cause),
       subscriberReady: () => this.subscriberBack(),
       message: (raw) => this.feed.receive(raw),
+      nodeReady: () => void this.feed.poll(),
     });
     this.feed.start();
-    if (!(await this.waitUntilCurrent(this.config.startTimeoutMs))) {
+    const current = await this.waitUntilCurrent(this.config.startTimeoutMs);
+    if (this.misconfiguration) throw new SessionConfigError('revocationStore', `(RedisRevocationStore: ${this.misconfiguration})`);
+    if (!current) {
       this.logger.warn(`Redis revocation store not in sync after ${this.config.startTimeoutMs} ms; revocation checks cannot be made until it is`);
     }
   }
@@ -150,6 +160,16 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
     void this.feed.poll();
   }
 
+  /** Never in sync again: every check it cannot answer from what it knows is `revocation_unavailable`. */
+  private misconfigured(found: string): void {
+    if (this.misconfiguration) return;
+    const where = this.config.client ? 'the `client` given' : `url ${this.config.url}`;
+    this.misconfiguration = `${where} ${CLUSTER_NODE_PROBLEM} (${found})`;
+    this.logger.error(`Redis revocation store: ${this.misconfiguration}; sessions not known to be revoked get revocation_unavailable`);
+    this.feed.stop();
+    this.notifyCurrent();
+  }
+
   private notifyCurrent(): void {
     for (const waiter of [...this.currentWaiters]) waiter();
   }
@@ -162,9 +182,13 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
   private async sync(full = false): Promise<void> {
     clearTimeout(this.retryTimer);
     const generation = this.feed.invalidate();
-    if (this.closed || !this.commands.ready) return;
+    if (this.closed || this.misconfiguration || !this.commands.ready) return;
     const readAt = Date.now();
     try {
+      if (!this.clusterProbed && this.connections.topology === 'single') {
+        if (await isClusterNode((args) => this.commands.run(args))) return this.misconfigured('INFO cluster: cluster_enabled:1');
+        this.clusterProbed = true;
+      }
       const resumed = !full && (await this.feed.resume(generation));
       if (!this.feed.isCurrent(generation)) return;
       if (!resumed && !this.feed.confirm(generation, await this.resyncs.run(), readAt)) return;

@@ -1,4 +1,4 @@
-import type { RedisClientLike, RedisClientOptions } from './redis-client.js';
+import type { AnyRedisClient, RedisClientOptions } from './redis-client.js';
 
 export interface RedisRevocationStoreOptions {
   /** `redis[s]://[[user][:password]@]host[:port][/db]`. Default `redis://127.0.0.1:6379`. */
@@ -6,10 +6,11 @@ export interface RedisRevocationStoreOptions {
   /** More `createClient` options (TLS, credentials ...), merged over the store's defaults. */
   clientOptions?: RedisClientOptions;
   /**
-   * An existing node-redis client instead of `url`: the store connects it if needed and uses a
-   * duplicate of it for pub/sub. The store never closes a client it was given.
+   * An existing node-redis client instead of `url`: `createClient()`, `createCluster()` (Redis
+   * Cluster) or `createSentinel()`. The store connects it if needed and uses a duplicate of it for
+   * pub/sub. The store never closes a client it was given.
    */
-  client?: RedisClientLike;
+  client?: AnyRedisClient;
   /** Prefix of every key and of the pub/sub channel. Default `nestjs-jwt-session:`. */
   keyPrefix?: string;
   /** Milliseconds before a Redis command counts as failed. Default 1000. */
@@ -38,7 +39,7 @@ export interface RedisRevocationStoreOptions {
 export interface RedisStoreConfig {
   readonly url: string;
   readonly clientOptions: RedisClientOptions;
-  readonly client?: RedisClientLike;
+  readonly client?: AnyRedisClient;
   readonly keyPrefix: string;
   readonly commandTimeoutMs: number;
   readonly startTimeoutMs: number;

@@ -31,7 +31,7 @@ type CatchUp = { readonly done: true } | { readonly done: false; readonly diverg
  *
  * Every revocation written to Redis has a sequence number (see redis-scripts.ts). Pub/sub delivers
  * it at once; a message whose number skips one reveals a lost message. Every `pollIntervalMs`
- * the feed reads the current number (one `HMGET`) and fetches from the log only the entries it
+ * the feed reads the current number (one script: the number and this instance's last entry) and fetches from the log only the entries it
  * has not seen. A successful read confirms the ledger held everything Redis held when the read
  * was sent: `fresh()` is `false` once that confirmation is older than `maxStalenessMs`, whatever
  * the cause (a hang, a crash, a partition). After a reconnect, `resume()` catches up from the log
@@ -120,9 +120,7 @@ export class RevocationFeed {
     const position = await readFeedPosition(this.commands, this.keys, this.seq);
     if (generation !== this.generation || position.epoch !== this.epoch || position.seq < this.seq || position.entry !== this.lastEntry) return false;
     if (!(await this.catchUp(generation)).done) return false;
-    for (const record of this.pending.list()) {
-      if ((await this.commands.run(mergeCommand(this.keys, record, this.settings.logLength))) === 0) this.pending.settle(record);
-    }
+    await this.writePendingAgain();
     if (generation !== this.generation) return false;
     this.following = true;
     this.confirmedAt = sentAt;
@@ -152,6 +150,8 @@ export class RevocationFeed {
     const sentAt = Date.now();
     try {
       const result = await this.catchUp(generation);
+      // A write that failed (a failover in progress) is made again once Redis answers.
+      if (result.done && this.pending.size) await this.writePendingAgain();
       if (result.done && generation === this.generation) {
         this.confirmedAt = sentAt;
         if (this.failing) this.logger.log('Revocation feed confirmed again: revocation checks are current');
@@ -178,12 +178,19 @@ export class RevocationFeed {
 
   /** Reads the latest number, then the log entries up to it that this instance has not seen. */
   private async catchUp(generation: number): Promise<CatchUp> {
-    const reply = await this.commands.run(['HMGET', this.keys.sequence, 'epoch', 'n']);
+    // With the entry at this instance's number: a failover to a replica that lagged keeps the
+    // epoch but loses the latest entries, and numbers new writes over them.
+    // Pub/sub may advance this instance while the read is under way: compare with what was asked.
+    const at = this.seq;
+    const expected = this.lastEntry;
+    const position = await readFeedPosition(this.commands, this.keys, at);
     if (generation !== this.generation) return { done: false };
-    const [epoch, n] = Array.isArray(reply) ? reply : [];
-    const latest = Number(n);
-    if (epoch !== this.epoch || !Number.isSafeInteger(latest) || latest < this.seq) {
+    const latest = position.seq;
+    if (position.epoch !== this.epoch || latest < at) {
       return { done: false, diverged: 'Redis holds another revocation feed (restarted without persistence?)' };
+    }
+    if (position.entry !== expected) {
+      return { done: false, diverged: 'Redis lost revocations this instance had seen (a failover to a replica that lagged?), or trimmed them from the log' };
     }
     while (this.seq < latest) {
       const before = this.seq;
@@ -194,6 +201,13 @@ export class RevocationFeed {
       }
     }
     return { done: true };
+  }
+
+  /** This instance's writes not yet seen in the feed, written again (merging makes a repeat harmless). */
+  private async writePendingAgain(): Promise<void> {
+    for (const record of this.pending.list()) {
+      if ((await this.commands.run(mergeCommand(this.keys, record, this.settings.logLength))) === 0) this.pending.settle(record);
+    }
   }
 
   /** Applies log entries in order; `false` at a gap (entries trimmed from the log). */
