@@ -53,7 +53,8 @@ function sessionKey(session: Session): string {
  * - `logoutAll` refuses every session of the user (by `sub`) that began at or before now.
  */
 export class SessionLifecycle {
-  private readonly flights = new SingleFlight<RefreshedSession>(REFRESH_REUSE_MS);
+  /** Results by refresh token, chained by the token each one rotated to. */
+  private readonly flights = new SingleFlight<RefreshedSession>(REFRESH_REUSE_MS, (result) => result.refreshToken);
 
   constructor(
     private readonly config: LifecycleConfig,
@@ -68,7 +69,10 @@ export class SessionLifecycle {
     if (typeof refreshToken !== 'string' || refreshToken.length === 0 || refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) {
       throw new SessionError('refresh_failed', { message: 'The refresh token is missing or too long' });
     }
-    return this.flights.run(refreshToken, () => this.grant(refreshToken, options.issuer));
+    const result = await this.flights.run(refreshToken, () => this.grant(refreshToken, options.issuer));
+    // Shared and remembered results too: a session logged out since is not handed out again.
+    await this.refuseLoggedOut(result.session);
+    return result;
   }
 
   /**
@@ -105,7 +109,10 @@ export class SessionLifecycle {
       throw new SessionError('claim_invalid', { message: 'logout needs a session or a session id' });
     }
     const { refreshToken } = options;
-    if (refreshToken !== undefined) this.flights.forget(refreshToken);
+    // The rotation chain this instance saw: no link is answered from memory any more, and a
+    // provider whose every token is a session of its own (`jti`, no `sid`) has each one revoked.
+    const chain = refreshToken === undefined ? [] : this.flights.forgetChain(refreshToken);
+    const sessionIds = new Set([sessionId, ...chain.map((link) => link.session.sessionId).filter((id): id is string => id !== undefined && id.length > 0)]);
 
     // Each step is attempted even when another fails: the local record takes effect at once.
     const failures: unknown[] = [];
@@ -116,7 +123,8 @@ export class SessionLifecycle {
         failures.push(error);
       }
     };
-    await attempt(() => this.store.revokeSession(sessionId, this.revokedUntil(session, refreshToken)));
+    const until = this.revokedUntil(session, refreshToken);
+    for (const id of sessionIds) await attempt(() => this.store.revokeSession(id, until));
     await attempt(() => this.store.deleteData(sessionId));
     if (refreshToken !== undefined && refreshToken.length > 0) {
       await attempt(() => this.endpoints.revoke(refreshToken, 'refresh_token', session?.issuer ?? options.issuer));
@@ -142,6 +150,16 @@ export class SessionLifecycle {
     if (json === undefined) throw new TypeError('Session data must be JSON-serializable');
     if (Buffer.byteLength(json) > MAX_SESSION_DATA_BYTES) throw new RangeError(`Session data is limited to ${MAX_SESSION_DATA_BYTES} bytes of JSON`);
     await this.store.setData(key, json, this.sessionEnd(session));
+  }
+
+  /** A refresh answered for a session that was logged out since is refused like a refused refresh token. */
+  private async refuseLoggedOut(session: Session): Promise<void> {
+    try {
+      await this.revocations.check(session);
+    } catch (error) {
+      if (!(error instanceof SessionError) || error.reason !== 'token_revoked') throw error;
+      throw new SessionError('refresh_failed', { message: 'The session of this refresh token has been logged out', cause: error });
+    }
   }
 
   /** The grant and the validation of its result: one provider call however many callers wait on it. */
