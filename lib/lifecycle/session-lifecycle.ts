@@ -1,11 +1,15 @@
 import { decodeJwt } from 'jose';
 import type { Session } from '../claims/session.interface.js';
 import { SessionError } from '../errors/session-error.js';
+import { isReplayStore } from '../replay/replay-store.interface.js';
+import { InMemoryRevocationStore } from '../revocation/in-memory-revocation.store.js';
 import type { RevocationCheck } from '../revocation/revocation-check.js';
+import type { RevocationConfig } from '../revocation/revocation-options.js';
 import type { RevocationStore } from '../revocation/revocation-store.interface.js';
 import { revocationSubject } from '../revocation/revocation-subject.js';
 import type { LifecycleConfig } from './lifecycle-options.js';
 import type { LogoutOptions, RefreshedSession, RefreshOptions, SessionValidation } from './refreshed-session.js';
+import { shareableError, SharedRefresh, type SharedOutcome } from './shared-refresh.js';
 import { SingleFlight } from './single-flight.js';
 import type { TokenEndpointClient } from './token-endpoint.client.js';
 
@@ -21,6 +25,8 @@ export interface SessionValidator {
 
 /** A refresh result handed to callers that arrive shortly after it (see `SingleFlight`). */
 const REFRESH_REUSE_MS = 10_000;
+/** How often an instance waiting on another one's refresh reads the store. */
+const SHARED_REFRESH_POLL_MS = 50;
 /** Refresh tokens longer than this are refused before any call (the provider's would be absurd). */
 const MAX_REFRESH_TOKEN_LENGTH = 8192;
 /** Server-side session data is JSON, kept small: it is read on request paths. */
@@ -46,8 +52,9 @@ function sessionKey(session: Session): string {
 /**
  * Refresh, logout and server-side session data; `SessionService` exposes them.
  *
- * - Refresh (RFC 6749 section 6) runs once per refresh token at a time, and its new session
- *   token is validated as the guard would before anyone gets it.
+ * - Refresh (RFC 6749 section 6) runs once per refresh token at a time, on every instance sharing
+ *   the store (see `SharedRefresh`), and its new session token is validated as the guard would
+ *   before anyone gets it.
  * - Logout records the session (by `sid`, else `jti`) as revoked until its tokens' latest possible
  *   expiry and revokes the refresh token at the provider (RFC 7009) when it can.
  * - `logoutAll` refuses every session of the user (by `sub`) that began at or before now.
@@ -55,15 +62,26 @@ function sessionKey(session: Session): string {
 export class SessionLifecycle {
   /** Results by refresh token, chained by the token each one rotated to. */
   private readonly flights = new SingleFlight<RefreshedSession>(REFRESH_REUSE_MS, (result) => result.refreshToken);
+  private readonly store: RevocationStore;
+  /** Single flight across instances; only with a shared store (the in-memory one serves this process alone). */
+  private readonly shared?: SharedRefresh;
 
   constructor(
     private readonly config: LifecycleConfig,
     private readonly clockToleranceMs: number,
     private readonly endpoints: TokenEndpointClient,
-    private readonly store: RevocationStore,
+    private readonly revocation: RevocationConfig,
     private readonly revocations: RevocationCheck,
     private readonly validator: SessionValidator,
-  ) {}
+  ) {
+    this.store = revocation.store;
+    const store = revocation.store;
+    if (isReplayStore(store) && !(store instanceof InMemoryRevocationStore)) {
+      // A provider call, then possibly a key fetch to validate its answer.
+      const waitMs = 2 * endpoints.timeoutMs + 1000;
+      this.shared = new SharedRefresh(store, { keepMs: REFRESH_REUSE_MS, waitMs, pollMs: SHARED_REFRESH_POLL_MS });
+    }
+  }
 
   async refresh(refreshToken: string, options: RefreshOptions = {}): Promise<RefreshedSession> {
     if (typeof refreshToken !== 'string' || refreshToken.length === 0 || refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) {
@@ -162,28 +180,58 @@ export class SessionLifecycle {
     }
   }
 
-  /** The grant and the validation of its result: one provider call however many callers wait on it. */
+  /** The refresh of one token, shared with the other instances when the store is shared. */
   private async grant(refreshToken: string, issuer: string | undefined): Promise<RefreshedSession> {
+    const shared = this.shared;
+    if (shared === undefined) return this.providerGrant(refreshToken, issuer);
+    let mine: RefreshedSession | undefined;
+    let outcome: SharedOutcome;
+    try {
+      outcome = await shared.run(refreshToken, async () => {
+        try {
+          mine = await this.providerGrant(refreshToken, issuer);
+          return { tokens: { sessionToken: mine.sessionToken, refreshToken: mine.refreshToken, refreshExpiresAt: mine.refreshExpiresAt.getTime() } };
+        } catch (error) {
+          const refusal = shareableError(error);
+          if (refusal === undefined) throw error;
+          return refusal;
+        }
+      });
+    } catch (error) {
+      // The store cannot coordinate: with revocationFailOpen the refresh goes on in this process alone.
+      const storeDown = mine === undefined && error instanceof SessionError && error.reason === 'revocation_unavailable';
+      if (storeDown && this.revocation.failOpen) return this.providerGrant(refreshToken, issuer);
+      throw error;
+    }
+    if (mine !== undefined) return mine;
+    if ('error' in outcome) {
+      const { reason, message, providerError } = outcome.error;
+      throw new SessionError(reason, { message, ...(providerError !== undefined && { providerError }) });
+    }
+    return this.validated(outcome.tokens.sessionToken, outcome.tokens.refreshToken, outcome.tokens.refreshExpiresAt);
+  }
+
+  /** The provider's grant: one call however many callers of this process wait on it. */
+  private async providerGrant(refreshToken: string, issuer: string | undefined): Promise<RefreshedSession> {
     const grant = await this.endpoints.refresh(refreshToken, issuer);
+    const rotated = grant.refreshToken ?? refreshToken;
+    const refreshExpiry =
+      jwtExpiry(rotated) ?? (grant.refreshExpiresIn !== undefined ? Date.now() + grant.refreshExpiresIn * 1000 : Date.now() + this.config.maxSessionLifetimeMs);
+    return this.validated(grant.sessionToken, rotated, refreshExpiry);
+  }
+
+  /** New tokens, their session token validated as the guard would. */
+  private async validated(sessionToken: string, refreshToken: string, refreshExpiry: number): Promise<RefreshedSession> {
     let session: Session;
     try {
-      session = await this.validator.validate(grant.sessionToken);
+      session = await this.validator.validate(sessionToken);
     } catch (error) {
       // 503s stay 503s: the new token may be fine, the check could not be made.
       if (error instanceof SessionError && error.status === 503) throw error;
       const reason = error instanceof SessionError ? error.reason : 'invalid';
       throw new SessionError('refresh_failed', { message: `The refreshed session token was refused (${reason})`, cause: error });
     }
-    const rotated = grant.refreshToken ?? refreshToken;
-    const refreshExpiry =
-      jwtExpiry(rotated) ?? (grant.refreshExpiresIn !== undefined ? Date.now() + grant.refreshExpiresIn * 1000 : Date.now() + this.config.maxSessionLifetimeMs);
-    return Object.freeze({
-      sessionToken: grant.sessionToken,
-      refreshToken: rotated,
-      expiresAt: session.expiresAt,
-      refreshExpiresAt: new Date(refreshExpiry),
-      session,
-    });
+    return Object.freeze({ sessionToken, refreshToken, expiresAt: session.expiresAt, refreshExpiresAt: new Date(refreshExpiry), session });
   }
 
   /**
