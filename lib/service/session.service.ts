@@ -46,7 +46,7 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
     if (options.sessionCache !== false) this.verified = new VerifiedSessionCache(options.sessionCache);
     this.revocations = new RevocationCheck(options.revocation);
     const endpoints = new TokenEndpointClient(options.lifecycle, directory ?? new ProviderDirectory(options), options.fetchLimits);
-    this.lifecycle = new SessionLifecycle(options.lifecycle, options.clockTolerance * 1000, endpoints, options.revocation.store, this.revocations, {
+    this.lifecycle = new SessionLifecycle(options.lifecycle, options.clockTolerance * 1000, endpoints, options.revocation, this.revocations, {
       validate: (token) => this.validateSession(token),
       expiredSession: (token, error) => this.expiredSession(token, error),
     });
