@@ -1,5 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { SessionErrorFilter } from './errors/session-error.filter.js';
 import { SessionGuard } from './guard/session.guard.js';
 import type { SessionModuleExtras, SessionModuleOptions } from './options/session-module-options.interface.js';
 
@@ -10,12 +11,13 @@ export const {
   ASYNC_OPTIONS_TYPE: SESSION_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<SessionModuleOptions>({ moduleName: 'Session' })
   .setClassMethodName('forRoot')
-  .setExtras<SessionModuleExtras>({ globalGuard: true }, (definition, extras) => ({
+  .setExtras<SessionModuleExtras>({ globalGuard: true, errorFilter: true }, (definition, extras) => ({
     ...definition,
     global: true,
     providers: [
       ...(definition.providers ?? []),
       ...(extras.globalGuard === false ? [] : [{ provide: APP_GUARD, useExisting: SessionGuard }]),
+      ...(extras.errorFilter === false ? [] : [{ provide: APP_FILTER, useExisting: SessionErrorFilter }]),
     ],
   }))
   .build();

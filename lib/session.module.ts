@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SessionErrorFilter } from './errors/session-error.filter.js';
 import { SessionGuard } from './guard/session.guard.js';
 import { createKeyResolver } from './keys/key-resolver.factory.js';
 import { ProviderDirectory } from './provider/provider-directory.js';
@@ -13,7 +14,8 @@ import { TokenVerifier } from './verification/token-verifier.js';
 
 /**
  * `SessionModule.forRoot(options)` or `SessionModule.forRootAsync({ imports, inject, useFactory })`.
- * Global; registers `SessionGuard` as `APP_GUARD` unless `globalGuard: false`.
+ * Global; registers `SessionGuard` as `APP_GUARD` unless `globalGuard: false`, and
+ * `SessionErrorFilter` as `APP_FILTER` unless `errorFilter: false`.
  */
 @Module({
   providers: [
@@ -39,6 +41,7 @@ import { TokenVerifier } from './verification/token-verifier.js';
     },
     SessionService,
     SessionGuard,
+    SessionErrorFilter,
     SocketSessions,
   ],
   exports: [SESSION_OPTIONS, SessionService, SessionGuard, ProviderDirectory, SocketSessions],

@@ -118,4 +118,6 @@ export interface SessionModuleOptions extends Partial<IssuerOptions>, LifecycleO
 export interface SessionModuleExtras {
   /** Register `SessionGuard` as `APP_GUARD`. Default `true`. */
   globalGuard?: boolean;
+  /** Register `SessionErrorFilter` as `APP_FILTER`: a `SessionError` thrown from a handler is answered as the guard answers it. Default `true`. */
+  errorFilter?: boolean;
 }

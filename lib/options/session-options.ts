@@ -80,8 +80,10 @@ export class SessionOptions {
 
   constructor(input: SessionModuleOptions) {
     if (typeof input !== 'object' || input === null) throw new SessionConfigError('options', 'must be an object');
-    if (Object.hasOwn(input, 'globalGuard')) {
-      throw new SessionConfigError('globalGuard', 'is read when the module is defined: pass it to forRoot() or beside useFactory in forRootAsync(), not from the factory');
+    for (const extra of ['globalGuard', 'errorFilter']) {
+      if (Object.hasOwn(input, extra)) {
+        throw new SessionConfigError(extra, 'is read when the module is defined: pass it to forRoot() or beside useFactory in forRootAsync(), not from the factory');
+      }
     }
     rejectUnknownKeys(input, KNOWN_OPTIONS);
 
