@@ -22,6 +22,7 @@ export type { ClaimValidator, ClaimValidatorLike } from './requirements/claim-va
 // Parameters
 export { CurrentSession } from './params/current-session.decorator.js';
 export { Tenant } from './params/tenant.decorator.js';
+export { RefreshToken } from './params/refresh-token.decorator.js';
 export { getSession, getTenant } from './transport/request-session.js';
 
 // Transports (GraphQL, WebSocket gateways, microservices)
@@ -60,6 +61,7 @@ export type { ProviderMetadata } from './provider/discovery.js';
 // Session lifecycle: refresh, logout, revocation, cookies, CSRF
 export type { LogoutOptions, RefreshedSession, RefreshOptions, SessionValidation } from './lifecycle/refreshed-session.js';
 export type { LifecycleOptions, SessionTokenField } from './lifecycle/lifecycle-options.js';
+export { LogoutRoute } from './lifecycle/logout-route.decorator.js';
 export type { ClientAuthMethod } from './lifecycle/client-authentication.js';
 export type { RevocationStore, RevocationSubject } from './revocation/revocation-store.interface.js';
 export type { RevocationOptions } from './revocation/revocation-options.js';
@@ -76,3 +78,4 @@ export { SessionError, isSessionError, type SessionErrorOptions } from './errors
 export { REASON_STATUS, type SessionErrorReason } from './errors/session-error-reason.js';
 export { SessionConfigError } from './errors/session-config.error.js';
 export { toHttpAnswer, type SessionErrorBody } from './errors/http-answer.js';
+export { SessionErrorFilter } from './errors/session-error.filter.js';

@@ -9,6 +9,7 @@ import type { RevocationStore } from '../revocation/revocation-store.interface.j
 import { revocationSubject } from '../revocation/revocation-subject.js';
 import type { LifecycleConfig } from './lifecycle-options.js';
 import type { LogoutOptions, RefreshedSession, RefreshOptions, SessionValidation } from './refreshed-session.js';
+import { PendingRevocations } from './pending-revocations.js';
 import { shareableError, SharedRefresh, type SharedOutcome } from './shared-refresh.js';
 import { SingleFlight } from './single-flight.js';
 import type { TokenEndpointClient } from './token-endpoint.client.js';
@@ -56,13 +57,16 @@ function sessionKey(session: Session): string {
  *   the store (see `SharedRefresh`), and its new session token is validated as the guard would
  *   before anyone gets it.
  * - Logout records the session (by `sid`, else `jti`) as revoked until its tokens' latest possible
- *   expiry and revokes the refresh token at the provider (RFC 7009) when it can.
+ *   expiry (on this instance at once, in the store now or when it is back) and revokes the refresh
+ *   token at the provider (RFC 7009) when it can.
  * - `logoutAll` refuses every session of the user (by `sub`) that began at or before now.
  */
 export class SessionLifecycle {
   /** Results by refresh token, chained by the token each one rotated to. */
   private readonly flights = new SingleFlight<RefreshedSession>(REFRESH_REUSE_MS, (result) => result.refreshToken);
   private readonly store: RevocationStore;
+  /** Logouts the store could not take yet: enforced here, delivered when it is back. */
+  private readonly pending: PendingRevocations;
   /** Single flight across instances; only with a shared store (the in-memory one serves this process alone). */
   private readonly shared?: SharedRefresh;
 
@@ -75,6 +79,7 @@ export class SessionLifecycle {
     private readonly validator: SessionValidator,
   ) {
     this.store = revocation.store;
+    this.pending = new PendingRevocations(revocation.store);
     const store = revocation.store;
     if (isReplayStore(store) && !(store instanceof InMemoryRevocationStore)) {
       // A provider call, then possibly a key fetch to validate its answer.
@@ -111,7 +116,7 @@ export class SessionLifecycle {
       const expired = this.validator.expiredSession(sessionToken, error);
       if (expired === undefined) throw error;
       // A revoked session is not brought back by its refresh token.
-      await this.revocations.check(expired);
+      await this.checkRevocation(expired);
       const refreshed = await this.refresh(refreshToken, { issuer: expired.issuer });
       if (refreshed.session.userId !== expired.userId) {
         throw new SessionError('refresh_failed', { message: 'The refresh token belongs to another user than the session token' });
@@ -132,29 +137,31 @@ export class SessionLifecycle {
     const chain = refreshToken === undefined ? [] : this.flights.forgetChain(refreshToken);
     const sessionIds = new Set([sessionId, ...chain.map((link) => link.session.sessionId).filter((id): id is string => id !== undefined && id.length > 0)]);
 
-    // Each step is attempted even when another fails: the local record takes effect at once.
-    const failures: unknown[] = [];
-    const attempt = async (step: () => Promise<unknown>) => {
-      try {
-        await step();
-      } catch (error) {
-        failures.push(error);
-      }
-    };
+    // The store steps never fail: what the store cannot take now is refused here at once and
+    // delivered later (logging out must work during an outage).
     const until = this.revokedUntil(session, refreshToken);
-    for (const id of sessionIds) await attempt(() => this.store.revokeSession(id, until));
-    await attempt(() => this.store.deleteData(sessionId));
+    for (const id of sessionIds) await this.pending.revokeSession(id, until);
+    await this.pending.deleteData(sessionId);
     if (refreshToken !== undefined && refreshToken.length > 0) {
-      await attempt(() => this.endpoints.revoke(refreshToken, 'refresh_token', session?.issuer ?? options.issuer));
+      await this.endpoints.revoke(refreshToken, 'refresh_token', session?.issuer ?? options.issuer);
     }
-    if (failures.length) throw failures[0];
   }
 
   async logoutAll(userId: string): Promise<void> {
     if (typeof userId !== 'string' || userId.length === 0) throw new SessionError('claim_invalid', { message: 'logoutAll needs a user id' });
     const now = Date.now();
     // Whole seconds, like `iat`: a session begun in this very second counts as before.
-    await this.store.revokeUserSessions(userId, Math.floor(now / 1000), now + this.config.maxSessionLifetimeMs + this.clockToleranceMs);
+    await this.pending.revokeUserSessions(userId, Math.floor(now / 1000), now + this.config.maxSessionLifetimeMs + this.clockToleranceMs);
+  }
+
+  /** `token_revoked` for a session logged out on this instance while the store could not take it. */
+  refuseLoggedOutHere(session: Session): void {
+    this.pending.refuseLoggedOut(revocationSubject(session));
+  }
+
+  /** Stops delivering pending logouts (the module is closing). */
+  close(): void {
+    this.pending.close();
   }
 
   async getData<T = unknown>(session: Session): Promise<T | undefined> {
@@ -170,10 +177,15 @@ export class SessionLifecycle {
     await this.store.setData(key, json, this.sessionEnd(session));
   }
 
+  private async checkRevocation(session: Session): Promise<void> {
+    this.refuseLoggedOutHere(session);
+    await this.revocations.check(session);
+  }
+
   /** A refresh answered for a session that was logged out since is refused like a refused refresh token. */
   private async refuseLoggedOut(session: Session): Promise<void> {
     try {
-      await this.revocations.check(session);
+      await this.checkRevocation(session);
     } catch (error) {
       if (!(error instanceof SessionError) || error.reason !== 'token_revoked') throw error;
       throw new SessionError('refresh_failed', { message: 'The session of this refresh token has been logged out', cause: error });
