@@ -7,6 +7,7 @@ import { checkCsrf } from '../csrf/csrf-check.js';
 import { SessionError } from '../errors/session-error.js';
 import { readCookie } from '../extraction/cookie.parser.js';
 import { firstToken } from '../extraction/token-locator.js';
+import { isOutageOnLogoutRoute } from '../lifecycle/logout-route.decorator.js';
 import type { RefreshedSession } from '../lifecycle/refreshed-session.js';
 import type { SessionOptions } from '../options/session-options.js';
 import { checkPolicy } from '../requirements/policy-check.js';
@@ -54,7 +55,23 @@ export class SessionGuard implements CanActivate {
       request.keepSession(withTenant(session, tenant?.id), tenant);
       return true;
     } catch (error) {
+      if (isOutageOnLogoutRoute(error, context.getHandler())) return this.admitToLogout(request, policy);
       // Awaited: a WebSocket or microservice refusal is built once its optional package is loaded.
+      throw await this.refuse(error, request);
+    }
+  }
+
+  /** A `@LogoutRoute()` during a revocation store outage: the verified session goes on to be ended. */
+  protected async admitToLogout(request: GuardedRequest, policy: RoutePolicy): Promise<boolean> {
+    try {
+      const token = this.extractToken(request);
+      if (token === undefined) throw new SessionError('token_missing');
+      const session = await this.sessions.validateSessionForLogout(token);
+      const tenant = this.resolveTenant(request, session);
+      this.checkRequirements(policy, session, tenant);
+      request.keepSession(withTenant(session, tenant?.id), tenant);
+      return true;
+    } catch (error) {
       throw await this.refuse(error, request);
     }
   }

@@ -58,6 +58,7 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.lifecycle.close();
     await this.options.revocation.store.close?.();
   }
 
@@ -79,7 +80,23 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
    * tell (unless `revocationFailOpen`). Synchronous for the built-in stores: no round trip.
    */
   protected checkRevocation(session: Session): void | Promise<void> {
+    this.lifecycle.refuseLoggedOutHere(session);
     return this.revocations.check(session);
+  }
+
+  /**
+   * For routes that only end a session (`@LogoutRoute()`): `validateSession`, except that a
+   * revocation store that cannot answer does not refuse the session (a session known to be
+   * revoked still is). The guard uses it in an outage; logging out must work then.
+   */
+  async validateSessionForLogout(token: string): Promise<Session> {
+    const session = this.verified?.get(token) ?? (await this.verifyAndRemember(token));
+    try {
+      await this.checkRevocation(session);
+    } catch (error) {
+      if (!(error instanceof SessionError) || error.reason !== 'revocation_unavailable') throw error;
+    }
+    return session;
   }
 
   /**
