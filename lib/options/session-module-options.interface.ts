@@ -1,4 +1,6 @@
+import type { Type } from '@nestjs/common';
 import type { JSONWebKeySet } from 'jose';
+import type { SessionGuard } from '../guard/session.guard.js';
 import type { SessionCacheOptions } from '../cache/session-cache-options.js';
 import type { ClaimsMapper } from '../claims/claims-mapper.interface.js';
 import type { ClaimsPreset } from '../claims/presets/index.js';
@@ -120,4 +122,10 @@ export interface SessionModuleExtras {
   globalGuard?: boolean;
   /** Register `SessionErrorFilter` as `APP_FILTER`: a `SessionError` thrown from a handler is answered as the guard answers it. Default `true`. */
   errorFilter?: boolean;
+  /**
+   * A subclass of `SessionGuard` that overrides some of its steps: the module then uses it
+   * everywhere, as the global guard, under `@UseGuards(SessionGuard)` and for WebSocket
+   * connections (`SocketSessions.admit`).
+   */
+  guard?: Type<SessionGuard>;
 }

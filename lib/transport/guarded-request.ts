@@ -7,6 +7,11 @@ import type { TenantHints } from '../tenants/tenant-resolver.js';
 export interface GuardedRequest extends RequestCredentials, TenantHints {
   /** Sets a response header (the RFC 6750 challenge), where the transport has one. */
   setResponseHeader(name: string, value: string): void;
+  /**
+   * Whether this route declares the parameter `name` itself (an HTTP path's `:tenantId`, a GraphQL
+   * field's argument); never for message fields, which are the client's choice.
+   */
+  declaresParam(name: string): boolean;
   /** For logs: `GET /path`. */
   describe(): string;
   /** Keeps the accepted session where this transport's `@CurrentSession()` and `@Tenant()` find it. */

@@ -4,7 +4,9 @@ import { appendSetCookie } from '../cookies/response-cookies.js';
 import { toHttpAnswer } from '../errors/http-answer.js';
 import type { SessionError } from '../errors/session-error.js';
 import type { GuardedRequest } from './guarded-request.js';
-import { attachSession } from './request-session.js';
+import { firstHeaderValue } from './header-value.js';
+import { keepSession } from './request-session.js';
+import type { TransportAdapter } from './transport-adapter.js';
 
 /** What Express and Fastify requests both offer. */
 interface HttpRequestLike {
@@ -20,10 +22,6 @@ interface HttpResponseLike {
   setHeader?: (name: string, value: string) => unknown;
 }
 
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /**
  * An HTTP request on Express or Fastify, read lazily (nothing is parsed that the guard does not
  * ask for). A class rather than an object of closures: one allocation per request.
@@ -35,16 +33,21 @@ class HttpGuardedRequest implements GuardedRequest {
   ) {}
 
   header(name: string): string | undefined {
-    return single(this.raw.headers[name]);
+    return firstHeaderValue(this.raw.headers[name]);
   }
 
   get cookieHeader(): string | undefined {
-    return single(this.raw.headers.cookie);
+    return firstHeaderValue(this.raw.headers.cookie);
   }
 
   param(name: string): string | undefined {
     const value = this.raw.params?.[name];
     return typeof value === 'string' ? value : undefined;
+  }
+
+  /** Declared by the route's path (`:tenantId`): Express and Fastify set only the parameters a route declares. */
+  declaresParam(name: string): boolean {
+    return typeof this.raw.params === 'object' && this.raw.params !== null && Object.hasOwn(this.raw.params, name);
   }
 
   setResponseHeader(name: string, value: string): void {
@@ -58,7 +61,7 @@ class HttpGuardedRequest implements GuardedRequest {
   }
 
   keepSession(session: Session, tenant: TenantContext | undefined): void {
-    attachSession(this.raw, session, tenant);
+    keepSession([this.raw], session, tenant);
   }
 
   /** Nest's HTTP exception (status and JSON body), with the RFC 6750 challenge set on the response. */
@@ -77,6 +80,9 @@ class HttpGuardedRequest implements GuardedRequest {
   }
 }
 
-export function httpRequest(context: ExecutionContext): GuardedRequest {
-  return new HttpGuardedRequest(context.switchToHttp().getRequest<HttpRequestLike>(), context);
-}
+/** Express and Fastify: the session is kept on the framework's request. */
+export const httpTransport: TransportAdapter = {
+  type: 'http',
+  request: (context) => new HttpGuardedRequest(context.switchToHttp().getRequest<HttpRequestLike>(), context),
+  carriers: (context) => [context.switchToHttp().getRequest()],
+};

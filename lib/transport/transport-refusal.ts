@@ -33,6 +33,9 @@ export class GraphQLRefusal extends HttpException {
     const body: SessionErrorBody = toHttpAnswer(error).exception.getResponse() as SessionErrorBody;
     super(body, error.status, { cause: error });
     this.extensions = { code: GRAPHQL_CODE[error.status] ?? 'INTERNAL_SERVER_ERROR', reason: error.reason };
+    // A refusal is not a crash: no frames, whatever the environment (Apollo copies `stack` into
+    // `extensions.stacktrace` unless NODE_ENV is production or test).
+    this.stack = `GraphQLRefusal: ${this.message}`;
     if (error.failedValidators) this.extensions.failedValidators = error.failedValidators;
   }
 }

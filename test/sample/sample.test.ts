@@ -17,12 +17,12 @@ async function startSample(env: Record<string, string>): Promise<{ app: INestApp
 
 const run = promisify(execFile);
 
-describe('sample app, dev-issuer mode (the README flow)', () => {
+describe('sample app, dev-issuer mode (the flow of docs/sample.md)', () => {
   let sample: { app: INestApplication; url: string };
   const get = (path: string, token?: string, headers: Record<string, string> = {}) =>
     call(`${sample.url}${path}`, { headers, ...(token !== undefined && { token }) });
 
-  /** POST /dev/token, as the README's curl line does. */
+  /** POST /dev/token, as the curl line of docs/sample.md does. */
   async function devToken(body: object): Promise<string> {
     const answer = await call(`${sample.url}/dev/token`, {
       method: 'POST',

@@ -125,6 +125,14 @@ describe('microservice handlers over TCP', () => {
     });
   });
 
+  it('tenant scope: a tenant admin never passes a platform handler through the message tenantId or dct', async () => {
+    const tenantAdmin = await tokenFor({ dct: 't1', tenants: { t1: { roles: ['admin'], permissions: [] } } });
+    expect(await ask(byDefault, 'orders.delete', { orderId: 'O1', token: tenantAdmin })).toEqual({ error: expect.objectContaining({ statusCode: 403, reason: 'missing_roles' }) });
+    expect(await ask(byDefault, 'orders.delete', { orderId: 'O1', tenantId: 't1', token: tenantAdmin })).toEqual({
+      error: expect.objectContaining({ statusCode: 403, reason: 'missing_roles' }),
+    });
+  });
+
   it('@Tenant(): the message names the tenant; membership is checked', async () => {
     const token = await tokenFor({ tenants: { t1: { roles: ['buyer'], permissions: ['orders:read'] } } });
     expect(await ask(byDefault, 'orders.list', { token, tenantId: 't1' })).toEqual({
