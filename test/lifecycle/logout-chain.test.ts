@@ -8,8 +8,10 @@ import {
   type Session,
   type SessionModuleOptions,
 } from '../../lib/index.js';
-import { call, HTTP_ADAPTERS, startApp, type HttpAdapterName, type HttpAnswer, type TestApp } from '../support/app.js';
-import { CLIENT, OidcProviderServer, RESOURCE } from '../support/oidc-provider.js';
+import { call, HTTP_ADAPTERS, startApp, type HttpAdapterName, type TestApp } from '../support/app.js';
+import { closeAfterAll } from '../support/app-pool.js';
+import { cookieHeader as cookie, setCookieValues as cookieValues } from '../support/cookies.js';
+import { OidcProviderServer, oidcModuleOptions } from '../support/oidc-provider.js';
 import { expectRefusal } from '../support/refusal.js';
 import { sessionErrorOf } from '../support/session-error.js';
 
@@ -41,45 +43,20 @@ class AccountController {
   }
 }
 
-function cookieValues(answer: HttpAnswer): Map<string, string> {
-  return new Map(
-    answer.headers.getSetCookie().map((line) => {
-      const pair = line.slice(0, line.indexOf(';'));
-      const eq = pair.indexOf('=');
-      return [pair.slice(0, eq), decodeURIComponent(pair.slice(eq + 1))] as const;
-    }),
-  );
-}
-
-const cookie = (pairs: Record<string, string>) => ({ cookie: Object.entries(pairs).map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; ') });
-
 /**
  * Issue 11 item 2: a refresh token rotated out shortly before a logout must not bring the session
  * back through the 10 s reuse window, whatever link of the rotation chain it is.
  */
 describe('Logout ends the whole rotation chain, reuse window included', () => {
   const op = new OidcProviderServer({ accessTokenTTL: 600 });
-  const apps: TestApp[] = [];
+  beforeAll(() => op.start());
+  afterAll(() => op.stop());
+  const keep = closeAfterAll();
 
   async function app(extra: Partial<SessionModuleOptions> = {}, adapter: HttpAdapterName = 'express'): Promise<{ api: TestApp; sessions: SessionService }> {
-    const api = await startApp(
-      { issuer: op.issuer, audience: RESOURCE, discovery: true, claims: 'oidc', clientId: CLIENT.id, clientSecret: CLIENT.secret, ...extra },
-      [AccountController],
-      [],
-      adapter,
-    );
-    apps.push(api);
+    const api = keep(await startApp({ ...oidcModuleOptions(op), ...extra }, [AccountController], [], adapter));
     return { api, sessions: api.app.get(SessionService) };
   }
-
-  beforeAll(async () => {
-    await op.start();
-  });
-
-  afterAll(async () => {
-    await Promise.all(apps.map((api) => api.close()));
-    await op.stop();
-  });
 
   it('refreshSession(RT1); logout(with RT2); the rotated-out RT1 is refused, not answered from memory', async () => {
     const { sessions } = await app();
@@ -120,32 +97,22 @@ describe('Logout ends the whole rotation chain, reuse window included', () => {
   });
 
   describe.each(HTTP_ADAPTERS)('over HTTP (%s)', (adapter) => {
-    it('a request carrying only the rotated-out refresh cookie right after logout gets 401 and cleared cookies, not 200', async () => {
-      const { api } = await app({ autoRefresh: true }, adapter);
-      const login = await op.authorizationCodeTokens('user-http-replay');
-      const first = await call(`${api.url}/me`, { headers: cookie({ DSR: login.refresh_token! }) });
-      expect(first.status).toBe(200);
-      const rotated = cookieValues(first);
+    it.each(['logout', 'logout-all'])(
+      'a request carrying only the rotated-out refresh cookie right after /%s gets 401 refresh_failed and cleared cookies, not 200',
+      async (route) => {
+        const { api } = await app({ autoRefresh: true }, adapter);
+        const login = await op.authorizationCodeTokens(`user-http-${route}`);
+        const first = await call(`${api.url}/me`, { headers: cookie({ DSR: login.refresh_token! }) });
+        expect(first.status).toBe(200);
+        const rotated = cookieValues(first);
 
-      const out = await call(`${api.url}/logout`, { method: 'POST', headers: { ...cookie({ DS: rotated.get('DS')!, DSR: rotated.get('DSR')! }), 'x-requested-with': 'test' } });
-      expect(out.status).toBe(204);
+        const out = await call(`${api.url}/${route}`, { method: 'POST', headers: { ...cookie({ DS: rotated.get('DS')!, DSR: rotated.get('DSR')! }), 'x-requested-with': 'test' } });
+        expect(out.status).toBe(204);
 
-      const replay = await call(`${api.url}/me`, { headers: cookie({ DSR: login.refresh_token! }) });
-      expectRefusal(replay, 401, 'refresh_failed');
-      expect(cookieValues(replay).get('DSR')).toBe('');
-    });
-
-    it('the same after logoutAll', async () => {
-      const { api } = await app({ autoRefresh: true }, adapter);
-      const login = await op.authorizationCodeTokens('user-http-replay-all');
-      const first = await call(`${api.url}/me`, { headers: cookie({ DSR: login.refresh_token! }) });
-      expect(first.status).toBe(200);
-      const rotated = cookieValues(first);
-
-      const out = await call(`${api.url}/logout-all`, { method: 'POST', headers: { ...cookie({ DS: rotated.get('DS')! }), 'x-requested-with': 'test' } });
-      expect(out.status).toBe(204);
-
-      expectRefusal(await call(`${api.url}/me`, { headers: cookie({ DSR: login.refresh_token! }) }), 401, 'refresh_failed');
-    });
+        const replay = await call(`${api.url}/me`, { headers: cookie({ DSR: login.refresh_token! }) });
+        expectRefusal(replay, 401, 'refresh_failed');
+        expect(cookieValues(replay).get('DSR')).toBe('');
+      },
+    );
   });
 });

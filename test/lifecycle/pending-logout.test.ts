@@ -10,6 +10,7 @@ import {
   type SessionModuleOptions,
 } from '../../lib/index.js';
 import { call, HTTP_ADAPTERS, startApp, type TestApp } from '../support/app.js';
+import { closeAfterAll } from '../support/app-pool.js';
 import { ISSUER, makeKey, signSession, type TestKey } from '../support/keys.js';
 import { expectRefusal } from '../support/refusal.js';
 import { waitFor } from '../support/wait-for.js';
@@ -70,21 +71,16 @@ class Routes {
 /** A store that keeps no local record: the module itself refuses the logged-out session here and delivers the logout later. */
 describe.each(HTTP_ADAPTERS)('Logout with a custom store during its outage (%s)', (adapter) => {
   let key: TestKey;
-  const apps: TestApp[] = [];
+  const keep = closeAfterAll();
 
   async function app(store: FlakyStore, extra: Partial<SessionModuleOptions> = {}): Promise<TestApp> {
-    const started = await startApp({ issuer: ISSUER, jwks: { keys: [key.publicJwk] }, revocationStore: store, ...extra }, [Routes], [], adapter);
-    apps.push(started);
-    return started;
+    return keep(await startApp({ issuer: ISSUER, jwks: { keys: [key.publicJwk] }, revocationStore: store, ...extra }, [Routes], [], adapter));
   }
 
   beforeAll(async () => {
     key = await makeKey('ES256');
   });
 
-  afterAll(async () => {
-    await Promise.all(apps.map((started) => started.close()));
-  });
 
   it('fail closed: logout answers 204, the session is refused here at once (401, not 503), and the store has it once back', async () => {
     const store = new FlakyStore();

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { Public, RefreshToken } from '../../lib/index.js';
 import { call, HTTP_ADAPTERS, startApp, type TestApp } from '../support/app.js';
+import { closeAfterAll } from '../support/app-pool.js';
 import { ISSUER, makeKey, type TestKey } from '../support/keys.js';
 
 @Controller()
@@ -15,21 +16,16 @@ class TokenController {
 /** `@RefreshToken()`: the request's refresh cookie, by the module's own cookie name. */
 describe.each(HTTP_ADAPTERS)('@RefreshToken() (%s)', (adapter) => {
   let key: TestKey;
-  const apps: TestApp[] = [];
+  const keep = closeAfterAll();
 
   async function app(refreshCookieName?: string): Promise<TestApp> {
-    const started = await startApp({ issuer: ISSUER, jwks: { keys: [key.publicJwk] }, ...(refreshCookieName && { refreshCookieName }) }, [TokenController], [], adapter);
-    apps.push(started);
-    return started;
+    return keep(await startApp({ issuer: ISSUER, jwks: { keys: [key.publicJwk] }, ...(refreshCookieName && { refreshCookieName }) }, [TokenController], [], adapter));
   }
 
   beforeAll(async () => {
     key = await makeKey('ES256');
   });
 
-  afterAll(async () => {
-    await Promise.all(apps.map((started) => started.close()));
-  });
 
   it('reads the DSR cookie (percent-decoded), and is undefined without one', async () => {
     const { url } = await app();

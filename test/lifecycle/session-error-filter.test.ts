@@ -1,6 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { Public, SessionError, SessionModule, type SessionErrorReason } from '../../lib/index.js';
 import { call, HTTP_ADAPTERS, type TestApp } from '../support/app.js';
+import { closeAfterAll } from '../support/app-pool.js';
 import { ISSUER, makeKey, type TestKey } from '../support/keys.js';
 import { compileModule, startNestApp } from '../support/nest-app.js';
 import { expectRefusal } from '../support/refusal.js';
@@ -24,21 +25,15 @@ class ThrowingController {
 /** Issue 11 item 5: a SessionError thrown from a controller is answered exactly as the guard answers it, never 500. */
 describe.each(HTTP_ADAPTERS)('SessionErrorFilter (%s)', (adapter) => {
   let key: TestKey;
-  const apps: TestApp[] = [];
+  const keep = closeAfterAll();
 
   async function app(extras: { errorFilter?: boolean } = {}): Promise<TestApp> {
     const module = SessionModule.forRoot({ issuer: ISSUER, jwks: { keys: [key.publicJwk] }, realm: 'orders', ...extras });
-    const started = await startNestApp({ imports: [module], controllers: [ThrowingController] }, { adapter });
-    apps.push(started);
-    return started;
+    return keep(await startNestApp({ imports: [module], controllers: [ThrowingController] }, { adapter }));
   }
 
   beforeAll(async () => {
     key = await makeKey('ES256');
-  });
-
-  afterAll(async () => {
-    await Promise.all(apps.map((started) => started.close()));
   });
 
   it.each([
@@ -75,11 +70,9 @@ describe.each(HTTP_ADAPTERS)('SessionErrorFilter (%s)', (adapter) => {
 
   it('forRootAsync: errorFilter is read beside useFactory; from the factory it stops start-up', async () => {
     const useFactory = () => ({ issuer: ISSUER, jwks: { keys: [key.publicJwk] } });
-    const off = await startNestApp({ imports: [SessionModule.forRootAsync({ useFactory, errorFilter: false })], controllers: [ThrowingController] }, { adapter });
-    apps.push(off);
+    const off = keep(await startNestApp({ imports: [SessionModule.forRootAsync({ useFactory, errorFilter: false })], controllers: [ThrowingController] }, { adapter }));
     expect((await call(`${off.url}/fail/refresh_failed`)).status).toBe(500);
-    const on = await startNestApp({ imports: [SessionModule.forRootAsync({ useFactory })], controllers: [ThrowingController] }, { adapter });
-    apps.push(on);
+    const on = keep(await startNestApp({ imports: [SessionModule.forRootAsync({ useFactory })], controllers: [ThrowingController] }, { adapter }));
     expectRefusal(await call(`${on.url}/fail/refresh_failed`), 401, 'refresh_failed');
 
     const misplaced = compileModule({ imports: [SessionModule.forRootAsync({ useFactory: () => ({ ...useFactory(), errorFilter: false }) })] });

@@ -2,12 +2,14 @@ import { Controller, Get } from '@nestjs/common';
 import { createClient } from 'redis';
 import { CurrentSession, RedisRevocationStore, SessionModule, SessionService, type Session, type SessionModuleOptions } from '../../lib/index.js';
 import { sharedRefreshIds } from '../../lib/lifecycle/shared-refresh.js';
-import { call, type HttpAnswer, type TestApp } from '../support/app.js';
+import { call, type TestApp } from '../support/app.js';
+import { closeAfterAll } from '../support/app-pool.js';
+import { cookieHeader as cookie, setCookieValues as cookieValues } from '../support/cookies.js';
+import { expiredLogin as expiredAt } from '../support/expired-login.js';
 import { startNestApp } from '../support/nest-app.js';
-import { CLIENT, OidcProviderServer, RESOURCE } from '../support/oidc-provider.js';
+import { OidcProviderServer, oidcModuleOptions } from '../support/oidc-provider.js';
 import { RedisServer } from '../support/redis-server.js';
 import { expectRefusal } from '../support/refusal.js';
-import { waitFor } from '../support/wait-for.js';
 
 const TOKEN = '/token';
 
@@ -18,18 +20,6 @@ class MeController {
     return { userId: session.userId };
   }
 }
-
-function cookieValues(answer: HttpAnswer): Map<string, string> {
-  return new Map(
-    answer.headers.getSetCookie().map((line) => {
-      const pair = line.slice(0, line.indexOf(';'));
-      const eq = pair.indexOf('=');
-      return [pair.slice(0, eq), decodeURIComponent(pair.slice(eq + 1))] as const;
-    }),
-  );
-}
-
-const cookie = (pairs: Record<string, string>) => ({ cookie: Object.entries(pairs).map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; ') });
 
 /**
  * Issue 11 item 3: a browser behind a load balancer sends the same expired session cookie and
@@ -42,35 +32,22 @@ describe('Refresh across instances sharing Redis', () => {
   let redis: RedisServer;
   let a: TestApp;
   let b: TestApp;
-  const apps: TestApp[] = [];
+  const keep = closeAfterAll();
 
   async function instance(extra: Partial<SessionModuleOptions> = {}): Promise<TestApp> {
     const options: SessionModuleOptions = {
-      issuer: op.issuer,
-      audience: RESOURCE,
-      discovery: true,
-      claims: 'oidc',
+      ...oidcModuleOptions(op),
       clockTolerance: 0,
-      clientId: CLIENT.id,
-      clientSecret: CLIENT.secret,
       autoRefresh: true,
       // Short provider time-outs: an instance waiting on another one gives up within seconds.
       jwksTimeoutMs: 1000,
       revocationStore: new RedisRevocationStore({ url: redis.url, keyPrefix: 'shared-refresh:' }),
       ...extra,
     };
-    const app = await startNestApp({ imports: [SessionModule.forRoot(options)], controllers: [MeController] });
-    apps.push(app);
-    return app;
+    return keep(await startNestApp({ imports: [SessionModule.forRoot(options)], controllers: [MeController] }));
   }
 
-  /** A login whose access token has expired (1 s lifetime). */
-  async function expiredLogin(user: string) {
-    const login = await op.authorizationCodeTokens(user);
-    const sessions = a.app.get(SessionService);
-    await waitFor(async () => (await sessions.validateSession(login.access_token).then(() => 'valid', (error: { reason: string }) => error.reason)) === 'token_expired', 5000, 100);
-    return login;
-  }
+  const expiredLogin = (user: string) => expiredAt(op, a.app.get(SessionService), user);
 
   async function redisValues(): Promise<Map<string, { value: string; ttlMs: number }>> {
     const client = createClient({ url: redis.url });
@@ -95,7 +72,6 @@ describe('Refresh across instances sharing Redis', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
     await op.stop();
     await redis?.dispose();
   });
