@@ -58,8 +58,9 @@ export class SessionErrorFilter implements ExceptionFilter<SessionError> {
       adapter.end(response);
       return;
     }
-    const { exception, wwwAuthenticate } = toHttpAnswer(error, this.options.realm);
+    const { exception, wwwAuthenticate, dpopNonce } = toHttpAnswer(error, this.options.challenge.realm);
     if (wwwAuthenticate !== undefined) adapter.setHeader(response, 'WWW-Authenticate', wwwAuthenticate);
+    if (dpopNonce !== undefined) adapter.setHeader(response, 'DPoP-Nonce', dpopNonce);
     adapter.reply(response, exception.getResponse(), error.status);
   }
 

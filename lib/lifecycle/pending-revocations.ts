@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { SessionError } from '../errors/session-error.js';
 import { RevocationLedger } from '../revocation/revocation-ledger.js';
 import type { RevocationStore, RevocationSubject } from '../revocation/revocation-store.interface.js';
+import type { SessionDataStore } from '../revocation/session-data-store.interface.js';
 
 /** One write the store refused. */
 type Delivery = () => Promise<void>;
@@ -25,7 +26,7 @@ export class PendingRevocations {
   private delivering = false;
   private closed = false;
 
-  constructor(private readonly store: RevocationStore) {}
+  constructor(private readonly store: RevocationStore & SessionDataStore) {}
 
   /** `true` while writes wait for the store. */
   get pending(): boolean {

@@ -1,11 +1,10 @@
 import { decodeJwt } from 'jose';
 import type { Session } from '../claims/session.interface.js';
 import { SessionError } from '../errors/session-error.js';
-import { isReplayStore } from '../replay/replay-store.interface.js';
 import { InMemoryRevocationStore } from '../revocation/in-memory-revocation.store.js';
 import type { RevocationCheck } from '../revocation/revocation-check.js';
 import type { RevocationConfig } from '../revocation/revocation-options.js';
-import type { RevocationStore } from '../revocation/revocation-store.interface.js';
+import type { SessionStores } from '../revocation/session-stores.js';
 import { revocationSubject } from '../revocation/revocation-subject.js';
 import type { LifecycleConfig } from './lifecycle-options.js';
 import type { LogoutOptions, RefreshedSession, RefreshOptions, SessionValidation } from './refreshed-session.js';
@@ -64,7 +63,7 @@ function sessionKey(session: Session): string {
 export class SessionLifecycle {
   /** Results by refresh token, chained by the token each one rotated to. */
   private readonly flights = new SingleFlight<RefreshedSession>(REFRESH_REUSE_MS, (result) => result.refreshToken);
-  private readonly store: RevocationStore;
+  private readonly store: SessionStores;
   /** Logouts the store could not take yet: enforced here, delivered when it is back. */
   private readonly pending: PendingRevocations;
   /** Single flight across instances; only with a shared store (the in-memory one serves this process alone). */
@@ -80,11 +79,10 @@ export class SessionLifecycle {
   ) {
     this.store = revocation.store;
     this.pending = new PendingRevocations(revocation.store);
-    const store = revocation.store;
-    if (isReplayStore(store) && !(store instanceof InMemoryRevocationStore)) {
+    if (!(revocation.store instanceof InMemoryRevocationStore)) {
       // A provider call, then possibly a key fetch to validate its answer.
       const waitMs = 2 * endpoints.timeoutMs + 1000;
-      this.shared = new SharedRefresh(store, { keepMs: REFRESH_REUSE_MS, waitMs, pollMs: SHARED_REFRESH_POLL_MS });
+      this.shared = new SharedRefresh(revocation.store, { keepMs: REFRESH_REUSE_MS, waitMs, pollMs: SHARED_REFRESH_POLL_MS });
     }
   }
 

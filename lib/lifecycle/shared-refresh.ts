@@ -4,7 +4,7 @@ import { isPlainRecord } from '../claims/safe-values.js';
 import { SessionError } from '../errors/session-error.js';
 import type { SessionErrorReason } from '../errors/session-error-reason.js';
 import type { ReplayStore } from '../replay/replay-store.interface.js';
-import type { RevocationStore } from '../revocation/revocation-store.interface.js';
+import type { SessionDataStore } from '../revocation/session-data-store.interface.js';
 
 /** What a refresh leaves for the other instances: the new tokens, or the refusal every caller gets. */
 export type SharedOutcome =
@@ -60,7 +60,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export class SharedRefresh {
   constructor(
-    private readonly store: RevocationStore & ReplayStore,
+    private readonly store: SessionDataStore & ReplayStore,
     private readonly timings: SharedRefreshTimings,
   ) {}
 

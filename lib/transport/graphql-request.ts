@@ -1,10 +1,12 @@
 import type { ExecutionContext } from '@nestjs/common';
-import type { Session, TenantContext } from '../claims/session.interface.js';
 import { appendSetCookie } from '../cookies/response-cookies.js';
+import type { DpopForwardedHeaders } from '../dpop/dpop-options.js';
+import type { DpopRequestUrl } from '../dpop/dpop-proof-check.js';
+import { dpopRequestUrl } from '../dpop/dpop-request-url.js';
 import type { SessionError } from '../errors/session-error.js';
+import { refuseRepeatedHeader } from '../extraction/single-valued-header.js';
 import type { GuardedRequest } from './guarded-request.js';
 import { firstHeaderValue } from './header-value.js';
-import { keepSession } from './request-session.js';
 import type { TransportAdapter } from './transport-adapter.js';
 import { GraphQLRefusal } from './transport-refusal.js';
 
@@ -52,6 +54,7 @@ class GraphQLGuardedRequest implements GuardedRequest {
   }
 
   header(name: string): string | undefined {
+    refuseRepeatedHeader(this.graphqlContext.req, name);
     return firstHeaderValue(this.graphqlContext.req?.headers?.[name]);
   }
 
@@ -88,6 +91,10 @@ class GraphQLGuardedRequest implements GuardedRequest {
   }
 
 
+  requestUrl(forwarded: DpopForwardedHeaders | undefined): DpopRequestUrl | undefined {
+    return dpopRequestUrl(this.raw, this, forwarded);
+  }
+
   describe(): string {
     const info = asObject<ResolveInfoLike>(this.context.getArgByIndex(3));
     const parent = typeof info.parentType?.name === 'string' ? info.parentType.name : '?';
@@ -95,8 +102,8 @@ class GraphQLGuardedRequest implements GuardedRequest {
     return `GraphQL ${parent}.${field}`;
   }
 
-  keepSession(session: Session, tenant: TenantContext | undefined): void {
-    keepSession(graphqlCarriers(this.context), session, tenant);
+  get sessionCarriers(): readonly unknown[] {
+    return graphqlCarriers(this.context);
   }
 
   /** A GraphQL error whose `extensions` carry `code` (`UNAUTHENTICATED`, `FORBIDDEN`) and `reason`. */

@@ -1,11 +1,13 @@
 import type { ExecutionContext } from '@nestjs/common';
-import type { Session, TenantContext } from '../claims/session.interface.js';
 import { appendSetCookie } from '../cookies/response-cookies.js';
 import { toHttpAnswer } from '../errors/http-answer.js';
+import type { DpopForwardedHeaders } from '../dpop/dpop-options.js';
+import type { DpopRequestUrl } from '../dpop/dpop-proof-check.js';
+import { dpopRequestUrl } from '../dpop/dpop-request-url.js';
 import type { SessionError } from '../errors/session-error.js';
+import { refuseRepeatedHeader } from '../extraction/single-valued-header.js';
 import type { GuardedRequest } from './guarded-request.js';
 import { firstHeaderValue } from './header-value.js';
-import { keepSession } from './request-session.js';
 import type { TransportAdapter } from './transport-adapter.js';
 
 /** What Express and Fastify requests both offer. */
@@ -33,6 +35,7 @@ class HttpGuardedRequest implements GuardedRequest {
   ) {}
 
   header(name: string): string | undefined {
+    refuseRepeatedHeader(this.raw, name);
     return firstHeaderValue(this.raw.headers[name]);
   }
 
@@ -56,18 +59,23 @@ class HttpGuardedRequest implements GuardedRequest {
     else response.setHeader?.(name, value);
   }
 
+  requestUrl(forwarded: DpopForwardedHeaders | undefined): DpopRequestUrl | undefined {
+    return dpopRequestUrl(this.raw, this, forwarded);
+  }
+
   describe(): string {
     return `${this.raw.method ?? ''} ${this.raw.url ?? ''}`.trim();
   }
 
-  keepSession(session: Session, tenant: TenantContext | undefined): void {
-    keepSession([this.raw], session, tenant);
+  get sessionCarriers(): readonly unknown[] {
+    return [this.raw];
   }
 
   /** Nest's HTTP exception (status and JSON body), with the RFC 6750 challenge set on the response. */
   refusal(error: SessionError, realm: string | undefined): unknown {
     const answer = toHttpAnswer(error, realm);
     if (answer.wwwAuthenticate) this.setResponseHeader('WWW-Authenticate', answer.wwwAuthenticate);
+    if (answer.dpopNonce) this.setResponseHeader('DPoP-Nonce', answer.dpopNonce);
     return answer.exception;
   }
 

@@ -1,9 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
-import type { Session, TenantContext } from '../claims/session.interface.js';
 import type { SessionError } from '../errors/session-error.js';
 import type { GuardedRequest } from './guarded-request.js';
 import { asAuthorization } from '../extraction/bearer-token.extractor.js';
-import { keepSession } from './request-session.js';
 import type { TransportAdapter } from './transport-adapter.js';
 import { rpcRefusal } from './transport-refusal.js';
 
@@ -64,8 +62,8 @@ class RpcGuardedRequest implements GuardedRequest {
     return `RPC ${typeof pattern === 'string' ? pattern : `${this.context.getClass().name}.${this.context.getHandler().name}`}`;
   }
 
-  keepSession(session: Session, tenant: TenantContext | undefined): void {
-    keepSession(rpcCarriers(this.context), session, tenant);
+  get sessionCarriers(): readonly unknown[] {
+    return rpcCarriers(this.context);
   }
 
   /** An `RpcException` carrying `{ status: 'error', statusCode, message, reason }`, sent back to the caller. */

@@ -1,8 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
-import type { Session, TenantContext } from '../claims/session.interface.js';
 import type { SessionError } from '../errors/session-error.js';
 import type { GuardedRequest } from './guarded-request.js';
-import { keepSession } from './request-session.js';
 import { SocketHandshake } from './socket-handshake.js';
 import type { TransportAdapter } from './transport-adapter.js';
 import { wsRefusal } from './transport-refusal.js';
@@ -53,8 +51,8 @@ class WsGuardedRequest implements GuardedRequest {
     return `WS ${this.context.getClass().name}.${this.context.getHandler().name}`;
   }
 
-  keepSession(session: Session, tenant: TenantContext | undefined): void {
-    keepSession(wsCarriers(this.context), session, tenant);
+  get sessionCarriers(): readonly unknown[] {
+    return wsCarriers(this.context);
   }
 
   /** A `WsException` carrying `{ status: 'error', statusCode, message, reason }`, emitted as `exception`. */
@@ -78,8 +76,8 @@ class SocketConnectionRequest extends SocketHandshake implements GuardedRequest 
     return 'WS connection';
   }
 
-  keepSession(session: Session, tenant: TenantContext | undefined): void {
-    keepSession([this.raw], session, tenant);
+  get sessionCarriers(): readonly unknown[] {
+    return [this.raw];
   }
 
   refusal(error: SessionError): Promise<Error> {

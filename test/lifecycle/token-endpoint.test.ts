@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { SessionOptions, type SessionModuleOptions } from '../../lib/index.js';
+import { type SessionModuleOptions } from '../../lib/index.js';
+import { SessionOptions } from '../../lib/options/session-options.js';
 import { TokenEndpointClient } from '../../lib/lifecycle/token-endpoint.client.js';
 import { ProviderDirectory } from '../../lib/provider/provider-directory.js';
 import { LoopbackServer } from '../support/loopback-server.js';
@@ -56,7 +57,7 @@ describe('TokenEndpointClient', () => {
       maxResponseBytes: 4096,
       ...extra,
     });
-    return new TokenEndpointClient(options.lifecycle, new ProviderDirectory(options), options.fetchLimits);
+    return new TokenEndpointClient(options.lifecycle, new ProviderDirectory(options.issuerConfigs, options.keyFetch), options.keyFetch.fetchLimits);
   }
 
 

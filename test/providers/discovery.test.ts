@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { SessionConfigError, SessionError, SessionOptions, type SessionModuleOptions } from '../../lib/index.js';
+import { SessionConfigError, SessionError, type SessionModuleOptions } from '../../lib/index.js';
+import { SessionOptions } from '../../lib/options/session-options.js';
 import { authorizationServerMetadataUrl, openIdConfigurationUrl, ProviderDiscovery } from '../../lib/provider/discovery.js';
 import { ProviderDirectory } from '../../lib/provider/provider-directory.js';
 import { call, startApp, type TestApp } from '../support/app.js';
@@ -101,7 +102,7 @@ describe('provider discovery', () => {
   });
 
   describe('ProviderDirectory', () => {
-    const directory = (input: SessionModuleOptions) => new ProviderDirectory(new SessionOptions(input));
+    const directory = (input: SessionModuleOptions) => ((options) => new ProviderDirectory(options.issuerConfigs, options.keyFetch))(new SessionOptions(input));
 
     it('gives the metadata of the only issuer, or of the one named', async () => {
       idp.json('/.well-known/openid-configuration', metadataFor(idp.origin));

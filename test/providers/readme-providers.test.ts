@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { Controller, Get } from '@nestjs/common';
 import {
   CurrentSession,
-  SessionOptions,
   auth0Claims,
   keycloakClaims,
   oidcClaims,
@@ -10,6 +9,7 @@ import {
   type Session,
   type SessionModuleOptions,
 } from '../../lib/index.js';
+import { SessionOptions } from '../../lib/options/session-options.js';
 import { call, startApp } from '../support/app.js';
 import { makeKey, signSession, type TestKey } from '../support/keys.js';
 import { PAYLOADS, type ProviderName } from '../unit/presets/provider-payloads.js';

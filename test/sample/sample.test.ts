@@ -122,6 +122,12 @@ describe('sample app, dev-issuer mode (the flow of docs/sample.md)', () => {
     expectRefusal(await get('/me', 'not-a-token'), 401, 'token_malformed');
   });
 
+  it('the platform admin route refuses a tenant admin, whatever tenant the token or the header names', async () => {
+    const tenantAdmin = await devToken({ tenants: { t1: { roles: ['admin'] } }, tenant: 't1' });
+    expectRefusal(await get('/admin/tenants', tenantAdmin), 403, 'missing_roles');
+    expectRefusal(await get('/admin/tenants', tenantAdmin, { 'x-tenant-id': 't1' }), 403, 'missing_roles');
+  });
+
   it('a session for t1 is refused in t2 (tenant mismatch), by route parameter and by header', async () => {
     const token = await devToken({ tenants: { t1: { roles: ['admin'] } }, tenant: 't1' });
     const other = await get('/tenants/t2/projects', token);
@@ -260,7 +266,7 @@ describe('sample app, dev-issuer mode (the flow of docs/sample.md)', () => {
 
 describe('sample configuration', () => {
   it('runs the dev issuer on loopback port 3000 with no environment', () => {
-    expect(readSampleConfig({})).toEqual({ mode: 'dev-issuer', port: 3000, host: '127.0.0.1' });
+    expect(readSampleConfig({})).toEqual({ mode: 'dev-issuer', port: 3000, host: '127.0.0.1', sessions: 'server' });
   });
 
   it('needs a key source with ISSUER, and ISSUER with any provider setting', () => {

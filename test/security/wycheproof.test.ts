@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { JSONWebKeySet, JWK } from 'jose';
-import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, SessionConfigError, SessionError, SessionOptions, type SessionModuleOptions } from '../../lib/index.js';
+import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, SessionConfigError, SessionError, type SessionModuleOptions } from '../../lib/index.js';
+import { SessionOptions } from '../../lib/options/session-options.js';
 import { createKeyResolver } from '../../lib/keys/key-resolver.factory.js';
 import { IssuerVerifier } from '../../lib/verification/issuer-verifier.js';
 import { TokenVerifier } from '../../lib/verification/token-verifier.js';
@@ -100,8 +101,8 @@ async function verifierFor(input: SessionModuleOptions): Promise<TokenVerifier |
   try {
     const options = new SessionOptions(input);
     const config = options.issuerConfigs[0]!;
-    const resolver = await createKeyResolver(config, options, undefined, new CapturingLogger());
-    return new TokenVerifier(options, [new IssuerVerifier(config, resolver, options)]);
+    const resolver = await createKeyResolver(config, options.keyFetch, undefined, new CapturingLogger());
+    return new TokenVerifier(options.verification, [new IssuerVerifier(config, resolver, options.verification)]);
   } catch (error) {
     if (error instanceof SessionConfigError) return { accepted: false, refusal: `refused at start-up (${error.message})` };
     throw error;

@@ -12,11 +12,11 @@ import {
   SessionConfigError,
   SessionGuard,
   SessionModule,
-  SessionOptions,
   Tenant,
   type SessionModuleOptions,
   type TenantContext,
 } from '../../../lib/index.js';
+import { SessionOptions } from '../../../lib/options/session-options.js';
 import { ISSUER, makeKey, signSession, type TestKey } from '../../support/keys.js';
 import { CapturingLogger } from '../../support/log-capture.js';
 
