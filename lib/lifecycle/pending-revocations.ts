@@ -28,11 +28,6 @@ export class PendingRevocations {
 
   constructor(private readonly store: RevocationStore & SessionDataStore) {}
 
-  /** `true` while writes wait for the store. */
-  get pending(): boolean {
-    return this.waiting.length > 0;
-  }
-
   /** Revokes the session in the store; when the store fails, here at once and there later. */
   revokeSession(sessionId: string, until: number): Promise<void> {
     return this.write(() => this.store.revokeSession(sessionId, until), () => this.ledger.addSession(sessionId, until));
