@@ -1,0 +1,133 @@
+/**
+ * Revocations at scale (issue 16.2): N records in the Redis store's own format (90 % sessions, 10 %
+ * user cutoffs, ends spread over 30 days) in a real redis-server, then
+ * - one instance (its own process): time to in sync, longest event-loop stall, mirror heap, peak
+ *   heap; then Redis loses everything and the instance writes every record back;
+ * - four instances and a writer at 1,000 logouts/s for 5 s: how long a logout takes to reach each
+ *   instance's mirror.
+ * `npm run bench:revocations [-- 100000 1000000]` (default 100,000 and 1,000,000).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createClient } from 'redis';
+import { RedisRevocationStore } from '../lib/index.js';
+import { startRedis } from './redis.js';
+import { markdownTable } from './report.js';
+
+const PREFIX = 'bench:';
+const DAY = 86_400_000;
+const INSTANCE = fileURLToPath(new URL('./revocation-instance.js', import.meta.url));
+
+function bulk(text: string): string {
+  return `$${Buffer.byteLength(text)}\r\n${text}\r\n`;
+}
+
+/** Writes `count` records with `redis-cli --pipe` (the store's keys and values, PXAT at the end). */
+async function load(url: string, count: number): Promise<void> {
+  const port = new URL(url).port;
+  const cli = spawn('redis-cli', ['-p', port, '--pipe'], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const done = new Promise<void>((resolve, reject) => cli.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`redis-cli --pipe exited ${code}`)))));
+  const now = Date.now();
+  let chunk = '';
+  for (let index = 0; index < count; index++) {
+    const until = String(now + DAY + Math.floor(Math.random() * 29 * DAY));
+    const id = `${index.toString(36).padStart(6, '0')}${Math.random().toString(36).slice(2, 12)}-descope-like-session`;
+    const user = index % 10 === 9;
+    const key = `${PREFIX}revoked:${user ? 'u' : 's'}:${user ? 'U' : 'S'}${id}`;
+    const value = user ? `${Math.floor(now / 1000) - Math.floor(Math.random() * 86_400)}:${until}` : until;
+    chunk += `*5\r\n${bulk('SET')}${bulk(key)}${bulk(value)}${bulk('PXAT')}${bulk(until)}`;
+    if (chunk.length > 1 << 20 || index === count - 1) {
+      if (!cli.stdin!.write(chunk)) await new Promise((resolve) => cli.stdin!.once('drain', resolve));
+      chunk = '';
+    }
+  }
+  cli.stdin!.end();
+  await done;
+}
+
+function instance(mode: string, url: string): { child: ChildProcess; lines: AsyncIterator<string> } {
+  const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=8192', INSTANCE, mode, url, PREFIX], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return { child, lines: createInterface({ input: child.stdout! })[Symbol.asyncIterator]() };
+}
+
+async function nextJson(lines: AsyncIterator<string>): Promise<Record<string, unknown>> {
+  for (;;) {
+    const { value, done } = await lines.next();
+    if (done) throw new Error('instance exited without a result');
+    if (value.startsWith('{')) return JSON.parse(value) as Record<string, unknown>;
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : Number.NaN;
+}
+
+/** 1,000 logouts/s for `seconds`, written by a fifth store; latencies as seen by four instances. */
+async function propagation(url: string, seconds: number): Promise<{ p50: number; p99: number; max: number; received: number; sent: number; stallMs: number }> {
+  const instances = Array.from({ length: 4 }, () => instance('propagate', url));
+  for (const { lines } of instances) while ((await lines.next()).value !== 'ready');
+  const writer = new RedisRevocationStore({ url, keyPrefix: PREFIX });
+  await writer.start();
+  let sent = 0;
+  const end = Date.now() + seconds * 1000;
+  while (Date.now() < end) {
+    const tickEnd = Date.now() + 10;
+    const writes: Promise<void>[] = [];
+    for (let index = 0; index < 10; index++) writes.push(writer.revokeSession(`P|${Date.now()}|${sent++}`, Date.now() + DAY));
+    await Promise.all(writes);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, tickEnd - Date.now())));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await writer.close();
+  const results = await Promise.all(
+    instances.map(async ({ child, lines }) => {
+      child.stdin!.end();
+      return (await nextJson(lines)) as { latencies: number[]; stallMs: number };
+    }),
+  );
+  const all = results.flatMap((result) => result.latencies).sort((a, b) => a - b);
+  return { p50: percentile(all, 50), p99: percentile(all, 99), max: all[all.length - 1] ?? Number.NaN, received: all.length, sent: sent * 4, stallMs: Math.max(...results.map((r) => r.stallMs)) };
+}
+
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const rows: string[][] = [];
+for (const size of sizes.length ? sizes : [100_000, 1_000_000]) {
+  const redis = await startRedis();
+  try {
+    const loadStarted = Date.now();
+    await load(redis.url, size);
+    const probe = createClient({ url: redis.url });
+    await probe.connect();
+    const keys = Number(await probe.sendCommand(['DBSIZE']));
+    const redisMB = Number(/used_memory:(\d+)/.exec(String(await probe.sendCommand(['INFO', 'memory'])))?.[1]) / 1024 / 1024;
+    probe.destroy();
+    console.error(`loaded ${keys} records in ${Date.now() - loadStarted} ms (Redis ${redisMB.toFixed(0)} MB)`);
+    const single = instance('sync', redis.url);
+    const s = (await nextJson(single.lines)) as Record<string, number>;
+    const p = await propagation(redis.url, 5);
+    const f = (value: number, digits = 0) => value.toFixed(digits);
+    rows.push([
+      size.toLocaleString('en-US'),
+      `${f(s.syncMs! / 1000, 2)} s`,
+      `${f(s.stallMs!)} ms`,
+      `${f(s.mirrorMB!)} MB`,
+      `${f(s.peakMB!)} MB`,
+      `${f(s.restoreMs! / 1000, 2)} s / ${f(s.restoreStallMs!)} ms (${s.restoredKeys!.toLocaleString('en-US')} keys)`,
+      `${p.p50} / ${p.p99} / ${p.max} ms (${p.received}/${p.sent})`,
+      `${f(p.stallMs)} ms`,
+    ]);
+  } finally {
+    redis.stop();
+  }
+}
+
+console.log(`\nRevocations at scale: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, one store per process, redis-server on loopback\n`);
+console.log(
+  markdownTable(
+    ['records in Redis', 'time to in sync', 'longest event-loop stall', 'mirror heap', 'peak heap in sync', 'Redis lost everything: back in sync / stall', 'propagation p50 / p99 / max, 4 instances, 1,000 logouts/s', 'longest stall, 4 instances'],
+    rows,
+  ),
+);
+process.exit(0);

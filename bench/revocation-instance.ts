@@ -1,0 +1,94 @@
+/**
+ * One application instance of the revocation bench, in its own process (its own heap and event
+ * loop): started by revocation-bench.ts with `node --expose-gc`, it answers on stdout in JSON.
+ *   sync <url> <prefix>       time to in sync, longest event-loop stall, mirror heap, peak heap;
+ *                             then Redis loses everything (FLUSHALL): time to in sync again (every
+ *                             record written back) and the stall meanwhile
+ *   propagate <url> <prefix>  in sync, prints "ready", then records how long each revocation named
+ *                             `P|<sent ms>|<n>` took to reach the mirror, until stdin closes
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createClient } from 'redis';
+import { RedisRevocationStore } from '../lib/index.js';
+import type { RevocationRecord } from '../lib/index.js';
+
+const [mode, url, keyPrefix] = process.argv.slice(2) as [string, string, string];
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+const MB = 1024 * 1024;
+
+function heap(): number {
+  return process.memoryUsage().heapUsed;
+}
+
+/** Runs `work` while sampling the heap and the event-loop delay. */
+async function measured<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; stallMs: number; peak: number }> {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  let peak = heap();
+  const sampler = setInterval(() => (peak = Math.max(peak, heap())), 10);
+  delay.enable();
+  const started = performance.now();
+  const result = await work();
+  const ms = performance.now() - started;
+  delay.disable();
+  clearInterval(sampler);
+  return { result, ms, stallMs: delay.max / 1e6, peak: Math.max(peak, heap()) };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+async function sync(): Promise<void> {
+  gc();
+  const base = heap();
+  const store = new RedisRevocationStore({ url, keyPrefix, startTimeoutMs: 3_600_000 });
+  const first = await measured(() => store.start());
+  gc();
+  const mirror = heap() - base;
+  const side = createClient({ url });
+  await side.connect();
+  const restore = await measured(async () => {
+    await side.sendCommand(['FLUSHALL']);
+    await until(() => !store.inSync);
+    await until(() => store.inSync);
+  });
+  const restored = Number(await side.sendCommand(['DBSIZE']));
+  side.destroy();
+  await store.close();
+  console.log(
+    JSON.stringify({
+      syncMs: first.ms,
+      stallMs: first.stallMs,
+      mirrorMB: mirror / MB,
+      peakMB: (first.peak - base) / MB,
+      restoreMs: restore.ms,
+      restoreStallMs: restore.stallMs,
+      restoredKeys: restored,
+    }),
+  );
+}
+
+async function propagate(): Promise<void> {
+  const store = new RedisRevocationStore({ url, keyPrefix, startTimeoutMs: 3_600_000 });
+  await store.start();
+  const latencies: number[] = [];
+  // The bench peeks at the mirror: the moment a record reaches it is the moment checks refuse it.
+  const ledger = (store as unknown as { ledger: { merge(record: RevocationRecord): boolean } }).ledger;
+  const merge = ledger.merge.bind(ledger);
+  ledger.merge = (record) => {
+    const changed = merge(record);
+    if (changed && record.id.startsWith('P|')) latencies.push(Date.now() - Number(record.id.split('|')[1]));
+    return changed;
+  };
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  console.log('ready');
+  process.stdin.resume();
+  await new Promise((resolve) => process.stdin.once('end', resolve));
+  delay.disable();
+  await store.close();
+  console.log(JSON.stringify({ latencies, stallMs: delay.max / 1e6 }));
+}
+
+await (mode === 'sync' ? sync() : propagate());
+process.exit(0);
