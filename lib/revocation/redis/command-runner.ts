@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { SessionError } from '../../errors/session-error.js';
 import type { AnyRedisClient } from './redis-client.js';
 import { isClusterReply, sendCommand, topologyOf } from './redis-topology.js';
@@ -8,6 +9,9 @@ import { isClusterReply, sendCommand, topologyOf } from './redis-topology.js';
  * A command that timed out may still run when Redis answers again: every write is idempotent.
  */
 export class RedisCommands {
+  /** SHA-1 of each script sent: EVALSHA sends 40 bytes instead of the script on every write. */
+  private readonly digests = new Map<string, string>();
+
   constructor(
     private readonly client: () => AnyRedisClient | undefined,
     private readonly timeoutMs: number,
@@ -30,12 +34,25 @@ export class RedisCommands {
       timer = setTimeout(() => reject(new Error(`Redis ${args[0]} timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
     });
     try {
-      return await Promise.race([sendCommand(client, args, routingKey), timeout]);
+      return await Promise.race([this.send(client, args, routingKey), timeout]);
     } catch (error) {
       if (isClusterReply(error) && topologyOf(client) === 'single') this.onClusterReply?.(error as Error);
       throw new SessionError('revocation_unavailable', { message: `${this.storeName} did not answer`, cause: error });
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /** An EVAL goes as EVALSHA; the script itself only when this Redis (or cluster node) does not have it yet. */
+  private async send(client: AnyRedisClient, args: string[], routingKey: string | undefined): Promise<unknown> {
+    if (args[0] !== 'EVAL' || args[1] === undefined) return sendCommand(client, args, routingKey);
+    let digest = this.digests.get(args[1]);
+    if (digest === undefined) this.digests.set(args[1], (digest = createHash('sha1').update(args[1]).digest('hex')));
+    try {
+      return await sendCommand(client, ['EVALSHA', digest, ...args.slice(2)], routingKey);
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+      return sendCommand(client, args, routingKey);
     }
   }
 }

@@ -1,16 +1,27 @@
 import type { RevocationLedger } from '../revocation-ledger.js';
+import type { RevocationRecord } from '../revocation-record.js';
 import type { RedisCommands } from './command-runner.js';
 import type { RedisKeys } from './redis-keys.js';
 import { readFeedPosition, type FeedPosition } from './feed-position.js';
 import { mergeCommand } from './redis-scripts.js';
 
 const SCAN_BATCH = '1000';
+/** Records compared (one MGET) and written back (their commands in flight together) per step. */
+const WRITE_BATCH = 500;
+
+/** A copy of the id that does not keep the whole key (prefix included) alive, as a `slice()` would. */
+function detached(id: string): string {
+  return JSON.parse(JSON.stringify(id)) as string;
+}
 
 /**
  * The full read, at start-up and whenever the feed cannot be followed (Redis restarted empty or
  * lost writes this instance saw, or this instance fell behind the log): the position first, then every record, so that
  * whatever is written meanwhile has a later number and is caught up from the log; then the
  * records this instance holds that Redis lacks or holds weaker are written back.
+ *
+ * Both run in steps of one round trip each (the event loop serves requests between them), and a
+ * command's time limit starts when it is sent: no step waits on a loop over the whole mirror.
  */
 export class MirrorResync {
   constructor(
@@ -21,15 +32,16 @@ export class MirrorResync {
   ) {}
 
   async run(): Promise<FeedPosition> {
+    // Records held before the read may be missing in Redis; those read from it are not.
+    const heldBefore = this.ledger.size > 0;
     const position = await readFeedPosition(this.commands, this.keys);
-    const remote = await this.readAll();
-    await this.writeBack(remote);
+    await this.readAll();
+    if (heldBefore) await this.writeBack();
     return position;
   }
 
-  /** Every record key in Redis, merged into the ledger; returns the raw values by key. */
-  private async readAll(): Promise<Map<string, string>> {
-    const remote = new Map<string, string>();
+  /** Every record key in Redis, merged into the ledger. */
+  private async readAll(): Promise<void> {
     let cursor = '0';
     do {
       // On a cluster, SCAN runs on the node serving the records' hash slot.
@@ -42,23 +54,28 @@ export class MirrorResync {
       if (!Array.isArray(values)) throw new Error('unexpected MGET reply');
       keys.forEach((key, index) => {
         const value = values[index];
-        if (typeof value !== 'string') return;
-        remote.set(key, value);
-        const record = this.keys.parse(key, value);
-        if (record) this.ledger.merge(record);
+        const record = typeof value === 'string' ? this.keys.parse(key, value) : undefined;
+        if (record) this.ledger.merge({ ...record, id: detached(record.id) });
       });
     } while (cursor !== '0');
-    return remote;
   }
 
-  /** Records Redis lacks or holds weaker (it restarted empty, or a write failed during an outage). */
-  private async writeBack(remote: Map<string, string>): Promise<void> {
-    const writes: Promise<unknown>[] = [];
-    const now = Date.now();
-    for (const record of this.ledger.records()) {
-      if (record.until <= now || remote.get(this.keys.record(record)) === this.keys.value(record)) continue;
-      writes.push(this.commands.run(mergeCommand(this.keys, record, this.logLength)));
+  /** Records Redis lacks or holds weaker (it restarted empty, or a write failed during an outage), a batch at a time. */
+  private async writeBack(): Promise<void> {
+    const held = this.ledger.records();
+    for (;;) {
+      const batch: RevocationRecord[] = [];
+      const now = Date.now();
+      for (let next = held.next(); !next.done; next = held.next()) {
+        if (next.value.until > now) batch.push(next.value);
+        if (batch.length === WRITE_BATCH) break;
+      }
+      if (!batch.length) return;
+      const keys = batch.map((record) => this.keys.record(record));
+      const values = await this.commands.run(['MGET', ...keys], this.keys.sequence);
+      if (!Array.isArray(values)) throw new Error('unexpected MGET reply');
+      const missing = batch.filter((record, index) => values[index] !== this.keys.value(record));
+      await Promise.all(missing.map((record) => this.commands.run(mergeCommand(this.keys, record, this.logLength))));
     }
-    await Promise.all(writes);
   }
 }
