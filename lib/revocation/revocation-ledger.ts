@@ -9,6 +9,8 @@ export interface UserCutoff {
 
 /** Expired entries are swept at most this often, on writes (reads drop what they find expired). */
 const SWEEP_INTERVAL_MS = 30_000;
+/** Entries a write looks at while a sweep is under way: a mirror of millions is never swept in one go. */
+const SWEEP_STEP = 1000;
 
 /**
  * Revocations held in this process: revoked session ids and per-user cutoffs, each until its
@@ -21,6 +23,7 @@ export class RevocationLedger {
   private readonly sessions = new Map<string, number>();
   private readonly users = new Map<string, UserCutoff>();
   private lastSweep: number;
+  private sweeping?: Iterator<void>;
 
   constructor(private readonly now: () => number = () => Date.now()) {
     this.lastSweep = now();
@@ -82,8 +85,9 @@ export class RevocationLedger {
     for (const [id, { cutoff, until }] of this.users) yield { kind: 'user', id, cutoff, until };
   }
 
-  /** Drops expired records now. */
+  /** Drops expired records now (the whole ledger in one go). */
   sweep(): void {
+    this.sweeping = undefined;
     const now = this.now();
     this.lastSweep = now;
     for (const [id, until] of this.sessions) if (until <= now) this.sessions.delete(id);
@@ -107,6 +111,25 @@ export class RevocationLedger {
   }
 
   private maybeSweep(): void {
-    if (this.now() - this.lastSweep >= SWEEP_INTERVAL_MS) this.sweep();
+    if (!this.sweeping) {
+      if (this.now() - this.lastSweep < SWEEP_INTERVAL_MS) return;
+      this.lastSweep = this.now();
+      this.sweeping = this.sweepSteps();
+    }
+    if (this.sweeping.next().done) this.sweeping = undefined;
+  }
+
+  /** The sweep, pausing every `SWEEP_STEP` entries (deleting while iterating a Map is safe). */
+  private *sweepSteps(): Generator<void> {
+    let seen = 0;
+    const now = this.now();
+    for (const [id, until] of this.sessions) {
+      if (until <= now) this.sessions.delete(id);
+      if (++seen % SWEEP_STEP === 0) yield;
+    }
+    for (const [id, user] of this.users) {
+      if (user.until <= now) this.users.delete(id);
+      if (++seen % SWEEP_STEP === 0) yield;
+    }
   }
 }
