@@ -1,9 +1,9 @@
-import type { RevocationLedger } from '../revocation-ledger.js';
 import type { RevocationRecord } from '../revocation-record.js';
 import type { RedisCommands } from './command-runner.js';
 import type { RedisKeys } from './redis-keys.js';
 import { readFeedPosition, type FeedPosition } from './feed-position.js';
 import { mergeCommand } from './redis-scripts.js';
+import type { MirrorLedger } from './recent-revocations.js';
 
 const SCAN_BATCH = '1000';
 /** Records compared (one MGET) and written back (their commands in flight together) per step. */
@@ -27,15 +27,17 @@ export class MirrorResync {
   constructor(
     private readonly commands: RedisCommands,
     private readonly keys: RedisKeys,
-    private readonly ledger: RevocationLedger,
+    private readonly ledger: MirrorLedger,
     private readonly logLength: number,
+    /** `false` under `mirror: 'recent'`: the mirror reads subjects on demand, never every record. */
+    private readonly readEveryRecord = true,
   ) {}
 
   async run(): Promise<FeedPosition> {
     // Records held before the read may be missing in Redis; those read from it are not.
     const heldBefore = this.ledger.size > 0;
     const position = await readFeedPosition(this.commands, this.keys);
-    await this.readAll();
+    if (this.readEveryRecord) await this.readAll();
     if (heldBefore) await this.writeBack();
     return position;
   }

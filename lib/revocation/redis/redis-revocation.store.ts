@@ -5,6 +5,7 @@ import { DataAndReplayParts } from '../data-and-replay-parts.js';
 import { RedisReplayClaims } from '../../replay/redis-replay.store.js';
 import type { ReplayStore } from '../../replay/replay-store.interface.js';
 import { RevocationLedger } from '../revocation-ledger.js';
+import { RecentRevocations, type MirrorLedger } from './recent-revocations.js';
 import type { RevocationRecord } from '../revocation-record.js';
 import type { RevocationStore, RevocationSubject } from '../revocation-store.interface.js';
 import type { SessionDataStore } from '../session-data-store.interface.js';
@@ -36,7 +37,9 @@ function describe(error: unknown): string {
  */
 export class RedisRevocationStore extends DataAndReplayParts implements RevocationStore, SessionDataStore, ReplayStore {
   private readonly logger = new Logger(RedisRevocationStore.name);
-  private readonly ledger = new RevocationLedger();
+  private readonly ledger: MirrorLedger;
+  /** `mirror: 'recent'`: subjects read from Redis on demand. */
+  private readonly recent?: RecentRevocations;
   private readonly config: RedisStoreConfig;
   private readonly keys: RedisKeys;
   private readonly commands: RedisCommands;
@@ -63,6 +66,8 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
     this.keys = keys;
     this.commands = commands;
     this.connections = connections;
+    if (config.mirror === 'recent') this.recent = new RecentRevocations(commands, keys, config.recentPeriodMs, config.recentMaxSubjects);
+    this.ledger = this.recent ?? new RevocationLedger();
     this.feed = new RevocationFeed(this.commands, this.keys, this.ledger, this.config, this.logger, {
       diverged: (reason) => {
         this.logger.warn(`Reading every revocation again: ${reason}`);
@@ -70,7 +75,7 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
       },
       confirmed: () => this.notifyCurrent(),
     });
-    this.resyncs = new MirrorResync(this.commands, this.keys, this.ledger, this.config.logLength);
+    this.resyncs = new MirrorResync(this.commands, this.keys, this.ledger, this.config.logLength, !this.recent);
     onClusterReply = (error) => this.misconfigured(`got "${error.message}"`);
   }
 
@@ -128,11 +133,12 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
     await this.revoke({ kind: 'user', id: userId, cutoff: Math.ceil(cutoff), until: Math.ceil(until) });
   }
 
-  isRevoked(subject: RevocationSubject): boolean {
+  isRevoked(subject: RevocationSubject): boolean | Promise<boolean> {
     // A revocation known locally is enforced even while Redis is away.
     if (this.ledger.isRevoked(subject)) return true;
     if (!this.feed.fresh()) throw new SessionError('revocation_unavailable');
-    return false;
+    if (!this.recent || this.recent.answered(subject)) return false;
+    return this.recent.lookUp(subject);
   }
 
   private async revoke(record: RevocationRecord): Promise<void> {
@@ -143,6 +149,7 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
 
   private lost(cause: unknown): void {
     this.feed.invalidate();
+    this.recent?.forgetAnswers();
     if (this.closed || this.outage) return;
     this.outage = true;
     this.logger.warn(`Redis revocation store unreachable (command connection: ${describe(cause)}); revocations not already known here cannot be checked until it reconnects`);
@@ -182,6 +189,7 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
   private async sync(full = false): Promise<void> {
     clearTimeout(this.retryTimer);
     const generation = this.feed.invalidate();
+    this.recent?.forgetAnswers();
     if (this.closed || this.misconfiguration || !this.commands.ready) return;
     const readAt = Date.now();
     try {

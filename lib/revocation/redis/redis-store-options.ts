@@ -34,6 +34,18 @@ export interface RedisRevocationStoreOptions {
    * up by reading only those; one that missed more reads every record again. Default 10,000.
    */
   logLength?: number;
+  /**
+   * What each instance keeps in memory. `'all'` (default): every revocation in Redis, read at start
+   * and after Redis lost data. `'recent'`: the revocations published lately only; the first check
+   * of a session reads its records from Redis (one round trip) and the answer is reused for
+   * `recentPeriodMs` to twice that. Memory then follows the logout rate and the active sessions,
+   * not the total; start-up reads no record.
+   */
+  mirror?: 'all' | 'recent';
+  /** `mirror: 'recent'`: how long a revocation stays in the mirror and an answer read from Redis is reused (between this and twice this). Default 300,000. */
+  recentPeriodMs?: number;
+  /** `mirror: 'recent'`: answers remembered per generation (two generations); more starts a new generation early. Default 100,000. */
+  recentMaxSubjects?: number;
 }
 
 export interface RedisStoreConfig {
@@ -46,12 +58,20 @@ export interface RedisStoreConfig {
   readonly pollIntervalMs: number;
   readonly maxStalenessMs: number;
   readonly logLength: number;
+  readonly mirror: 'all' | 'recent';
+  readonly recentPeriodMs: number;
+  readonly recentMaxSubjects: number;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`RedisRevocationStore: ${name} must be a positive integer, got ${value}`);
   return value;
+}
+
+function mirrorMode(value: unknown): 'all' | 'recent' {
+  if (value === undefined || value === 'all' || value === 'recent') return value ?? 'all';
+  throw new RangeError(`RedisRevocationStore: mirror must be 'all' or 'recent', got ${String(value)}`);
 }
 
 export function readRedisStoreOptions(options: RedisRevocationStoreOptions): RedisStoreConfig {
@@ -72,5 +92,8 @@ export function readRedisStoreOptions(options: RedisRevocationStoreOptions): Red
     pollIntervalMs,
     maxStalenessMs,
     logLength: positive('logLength', options.logLength, 10_000),
+    mirror: mirrorMode(options.mirror),
+    recentPeriodMs: positive('recentPeriodMs', options.recentPeriodMs, 300_000),
+    recentMaxSubjects: positive('recentMaxSubjects', options.recentMaxSubjects, 100_000),
   });
 }

@@ -1,10 +1,10 @@
 import type { Logger } from '@nestjs/common';
-import type { RevocationLedger } from '../revocation-ledger.js';
 import type { RevocationRecord } from '../revocation-record.js';
 import type { RedisCommands } from './command-runner.js';
 import { readFeedPosition, type FeedPosition } from './feed-position.js';
 import { PendingWrites } from './pending-writes.js';
 import type { RedisKeys } from './redis-keys.js';
+import type { MirrorLedger } from './recent-revocations.js';
 import { mergeCommand } from './redis-scripts.js';
 import { parseFeedEntry } from './revocation-message.js';
 
@@ -55,7 +55,7 @@ export class RevocationFeed {
   constructor(
     private readonly commands: RedisCommands,
     private readonly keys: RedisKeys,
-    private readonly ledger: RevocationLedger,
+    private readonly ledger: MirrorLedger,
     private readonly settings: FeedSettings,
     private readonly logger: Logger,
     private readonly hooks: FeedHooks,
