@@ -27,6 +27,23 @@ describeStoreContract('RedisRevocationStore', {
   },
 });
 
+let redisRecent: RedisServer | undefined;
+describeStoreContract("RedisRevocationStore (mirror: 'recent')", {
+  shared: true,
+  propagationMs: 2000,
+  before: async () => {
+    redisRecent = await RedisServer.start();
+  },
+  after: async () => {
+    await redisRecent?.dispose();
+  },
+  create: async () => {
+    const store = new RedisRevocationStore({ url: redisRecent!.url, keyPrefix: 'contract-recent:', mirror: 'recent' });
+    await store.start();
+    return store;
+  },
+});
+
 let backend = new MemoryBackend();
 describeStoreContract('PollingRevocationStore (the worked example)', {
   shared: true,

@@ -86,8 +86,15 @@ export class RecentRevocations implements MirrorLedger {
 
   private maybeRotate(): void {
     const now = Date.now();
-    if (now - this.rotatedAt < this.periodMs && this.looked.size < this.maxSubjects) return;
+    const elapsed = now - this.rotatedAt;
+    if (elapsed < this.periodMs && this.looked.size < this.maxSubjects) return;
     this.rotatedAt = now;
+    this.rotate();
+    // Idle for two periods: the older generation is as old as the one just dropped.
+    if (elapsed >= 2 * this.periodMs) this.rotate();
+  }
+
+  private rotate(): void {
     this.rotations++;
     this.previous = this.current;
     this.current = new RevocationLedger();
