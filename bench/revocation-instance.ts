@@ -12,7 +12,8 @@ import { createClient } from 'redis';
 import { RedisRevocationStore } from '../lib/index.js';
 import type { RevocationRecord } from '../lib/index.js';
 
-const [mode, url, keyPrefix] = process.argv.slice(2) as [string, string, string];
+const [mode, url, keyPrefix, mirrorArg] = process.argv.slice(2) as [string, string, string, string];
+const mirror = mirrorArg === 'recent' ? 'recent' : 'all';
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const MB = 1024 * 1024;
 
@@ -41,10 +42,26 @@ async function until(condition: () => boolean): Promise<void> {
 async function sync(): Promise<void> {
   gc();
   const base = heap();
-  const store = new RedisRevocationStore({ url, keyPrefix, startTimeoutMs: 3_600_000 });
+  const store = new RedisRevocationStore({ url, keyPrefix, startTimeoutMs: 3_600_000, mirror });
   const first = await measured(() => store.start());
   gc();
-  const mirror = heap() - base;
+  const mirrorBytes = heap() - base;
+  // The first check of 2,000 sessions (one in ten revoked in Redis), one after another: under
+  // mirror 'recent' each is a round trip to Redis, under 'all' an answer from the mirror.
+  const ids = (await createClient({ url }).connect().then(async (client) => {
+    const reply = (await client.sendCommand(['SCAN', '0', 'MATCH', `${keyPrefix}revoked:s:*`, 'COUNT', '2000'])) as [string, string[]];
+    client.destroy();
+    return reply[1].slice(0, 200).map((key) => key.slice(`${keyPrefix}revoked:s:`.length));
+  })) as string[];
+  const checks: number[] = [];
+  for (let index = 0; index < 2000; index++) {
+    const sessionId = index % 10 === 0 && ids.length ? ids[(index / 10) % ids.length]! : `live-${index}`;
+    const started = performance.now();
+    const answer = await store.isRevoked({ userId: `user-${index}`, sessionId, startedAt: 1 });
+    checks.push(performance.now() - started);
+    if (answer !== !sessionId.startsWith('live-')) throw new Error(`wrong answer for ${sessionId}`);
+  }
+  checks.sort((a, b) => a - b);
   const side = createClient({ url });
   await side.connect();
   const restore = await measured(async () => {
@@ -59,7 +76,9 @@ async function sync(): Promise<void> {
     JSON.stringify({
       syncMs: first.ms,
       stallMs: first.stallMs,
-      mirrorMB: mirror / MB,
+      mirrorMB: mirrorBytes / MB,
+      firstCheckP50: checks[Math.floor(checks.length / 2)],
+      firstCheckP99: checks[Math.floor(checks.length * 0.99)],
       peakMB: (first.peak - base) / MB,
       restoreMs: restore.ms,
       restoreStallMs: restore.stallMs,
@@ -69,7 +88,7 @@ async function sync(): Promise<void> {
 }
 
 async function propagate(): Promise<void> {
-  const store = new RedisRevocationStore({ url, keyPrefix, startTimeoutMs: 3_600_000 });
+  const store = new RedisRevocationStore({ url, keyPrefix, startTimeoutMs: 3_600_000, mirror });
   await store.start();
   const latencies: number[] = [];
   // The bench peeks at the mirror: the moment a record reaches it is the moment checks refuse it.
