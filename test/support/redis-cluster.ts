@@ -1,31 +1,21 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { redisBinary, redisCli, untilRedis } from './redis-cli.js';
 import { freePort, pings } from './redis-server.js';
 
 const run = promisify(execFile);
-const SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((path) => existsSync(path));
-const CLI = ['/usr/bin/redis-cli', '/usr/local/bin/redis-cli'].find((path) => existsSync(path));
+const SERVER = redisBinary('redis-server');
+const CLI = redisBinary('redis-cli');
+const cli = redisCli;
+const until = (what: string, check: () => Promise<boolean>, timeoutMs?: number) => untilRedis(`Redis cluster: ${what}`, check, timeoutMs);
 
 /** One redis-server of the cluster. */
 export interface ClusterNode {
   readonly port: number;
   process?: ChildProcess;
-}
-
-async function cli(port: number, ...args: string[]): Promise<string> {
-  const { stdout } = await run(CLI!, ['-h', '127.0.0.1', '-p', String(port), ...args]);
-  return stdout;
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`Redis cluster: ${what} not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /**

@@ -1,28 +1,16 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { redisBinary, redisCli, untilRedis } from './redis-cli.js';
 import { freePort, pings } from './redis-server.js';
 
-const run = promisify(execFile);
-const SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((path) => existsSync(path));
-const SENTINEL = ['/usr/bin/redis-sentinel', '/usr/local/bin/redis-sentinel'].find((path) => existsSync(path));
-const CLI = ['/usr/bin/redis-cli', '/usr/local/bin/redis-cli'].find((path) => existsSync(path));
+const SERVER = redisBinary('redis-server');
+const SENTINEL = redisBinary('redis-sentinel');
+const CLI = redisBinary('redis-cli');
 export const SENTINEL_MASTER_NAME = 'revocations';
-
-async function cli(port: number, ...args: string[]): Promise<string> {
-  const { stdout } = await run(CLI!, ['-h', '127.0.0.1', '-p', String(port), ...args]);
-  return stdout;
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`Redis sentinel set-up: ${what} not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const cli = redisCli;
+const until = (what: string, check: () => Promise<boolean>, timeoutMs?: number) => untilRedis(`Redis sentinel set-up: ${what}`, check, timeoutMs);
 
 /**
  * A Sentinel set-up of Debian's packages on loopback and free ports: one master, one replica and

@@ -200,6 +200,9 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
       const resumed = !full && (await this.feed.resume(generation));
       if (!this.feed.isCurrent(generation)) return;
       if (!resumed && !this.feed.confirm(generation, await this.resyncs.run(), readAt)) return;
+      // A full read longer than the staleness bound confirms a view already stale: catch up from the log first.
+      if (!this.feed.fresh()) await this.feed.poll();
+      if (!this.feed.isCurrent(generation) || !this.feed.fresh()) return;
       if (this.outage) {
         this.outage = false;
         this.logger.log(`Redis revocation store reconnected and in sync (${this.ledger.size} revocations; ${resumed ? 'caught up from the revocation log' : 'every record read'})`);
