@@ -23,6 +23,7 @@ export class RecentRevocations implements MirrorLedger {
   private looked = new Set<string>();
   private lookedBefore = new Set<string>();
   private rotatedAt = Date.now();
+  /** Bumped by every rotation and every `forgetAnswers()`: an answer read across one is not remembered. */
   private rotations = 0;
 
   constructor(
@@ -69,13 +70,15 @@ export class RecentRevocations implements MirrorLedger {
       const record = typeof value === 'string' ? this.keys.parse(key, value) : undefined;
       if (record) this.merge({ ...record, id: keys[index]!.slice(1) });
     });
-    // A rotation meanwhile: the records merged above may be in an older generation than this answer.
+    // A rotation meanwhile (the records merged above may be in an older generation than this answer),
+    // or the feed lost (revocations published meanwhile may never reach the mirror): answer, but do not remember.
     if (rotations === this.rotations) for (const key of keys) this.looked.add(key);
     return this.isRevoked(subject);
   }
 
   /** The feed was not followed for a while: remembered answers may miss revocations. */
   forgetAnswers(): void {
+    this.rotations++;
     this.looked.clear();
     this.lookedBefore.clear();
   }
