@@ -17,7 +17,7 @@ export interface FailoverSetup {
  * A master killed under two instances: no revocation acknowledged before is lost; the other
  * instance stops vouching within the staleness bound (2 s), refuses what it knows meanwhile, and
  * a logout made during the failover (it throws revocation_unavailable) is refused by it no later
- * than the staleness bound after its writer is back in sync. Returns the figures for the log line.
+ * than the staleness bound after its writer is back in sync (and so writes it again). Returns the figures for the log line.
  */
 export async function runFailoverScenario(setup: FailoverSetup): Promise<string> {
   const a = await setup.store();
@@ -55,14 +55,17 @@ export async function runFailoverScenario(setup: FailoverSetup): Promise<string>
     await waitFor(() => b.isRevoked({ userId: 'U', sessionId: 'K-after' }), 3000);
     await waitFor(() => b.isRevoked({ userId: 'U', sessionId: 'K-during' }), 3000);
     clearInterval(sampler);
-    // Never while a had not written it again; after that, only within the staleness bound.
-    expect(acceptedByB.filter((at) => at < aBackAt)).toEqual([]);
+    // The logout threw revocation_unavailable: until a writes it again (a's first successful
+    // poll, aBackAt), Redis does not hold it and b, back first, may accept it. After that, only
+    // within the staleness bound.
     const acceptedFor = Math.max(aBackAt, ...acceptedByB) - aBackAt;
     expect(acceptedFor).toBeLessThanOrEqual(2000 + 100);
     expect(before.filter((id) => !b.isRevoked({ userId: 'U', sessionId: id }))).toEqual([]);
     const late = await setup.store();
     expect([...before, 'K-during', 'K-after'].filter((id) => !late.isRevoked({ userId: 'U', sessionId: id }))).toEqual([]);
-    return `stale ${staleAfter} ms after the master was killed, in sync again after ${recoveredAfter} ms; the logout made meanwhile accepted by the other instance until ${acceptedFor} ms after its writer was back in sync`;
+    const early = acceptedByB.filter((at) => at < aBackAt);
+    const acceptedEarly = early.length ? Math.max(...early) - Math.min(...early) : 0;
+    return `stale ${staleAfter} ms after the master was killed, in sync again after ${recoveredAfter} ms; the logout made meanwhile accepted by the other instance until ${acceptedFor} ms after its writer was back in sync (for ${acceptedEarly} ms before it, while only its writer held it)`;
   } finally {
     clearInterval(sampler);
   }
