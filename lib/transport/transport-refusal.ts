@@ -1,4 +1,4 @@
-import { HttpException } from '@nestjs/common';
+import { HttpException, type ArgumentsHost } from '@nestjs/common';
 import { toHttpAnswer, type SessionErrorBody } from '../errors/http-answer.js';
 import type { SessionError } from '../errors/session-error.js';
 import { optionalClass } from './optional-package.js';
@@ -69,6 +69,16 @@ async function nestTransportException(specifier: string, className: string, erro
 /** The `WsException` a gateway's exception filter emits to the client as the `exception` event. */
 export function wsRefusal(error: SessionError): Promise<Error> {
   return nestTransportException('@nestjs/websockets', 'WsException', error);
+}
+
+/** Nest's own gateway filter, loaded only where a gateway runs. */
+type WsFilter = new () => { catch(exception: unknown, host: ArgumentsHost): void };
+
+/** Sends the guard's `WsException` for `error` to the gateway client, as Nest's gateway filter does. */
+export async function sendWsRefusal(error: SessionError, host: ArgumentsHost): Promise<void> {
+  const Filter = await optionalClass<WsFilter>('@nestjs/websockets', 'BaseWsExceptionFilter');
+  if (Filter === undefined) return;
+  new Filter().catch(await wsRefusal(error), host);
 }
 
 /** The `RpcException` a microservice's exception filter sends back to the caller. */
