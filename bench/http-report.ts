@@ -62,7 +62,7 @@ export function detailTable(results: HttpResults, tokenCount: number): string {
       for (const variant of shown(run, scenario)) {
         const name = `${alg}, ${scenarioLabel(scenario, tokenCount)}`;
         if (!run.rounds.get(scenario)?.has(variant)) {
-          rows.push([name, APP_LABELS[variant], run.skipped.get(variant) ?? 'skipped', '', '', '', '', '']);
+          rows.push([name, APP_LABELS[variant], run.skipped.get(variant) ?? 'skipped', '', '', '', '', '', '']);
           continue;
         }
         const figure = (which: Figure) => medianOf(run, scenario, variant, which);
@@ -75,19 +75,10 @@ export function detailTable(results: HttpResults, tokenCount: number): string {
           ms(figure('p99Ms')),
           ratio(pairedRatio(run, scenario, variant, 'no-guard', 'p99Ms')),
           count(figure('cpuUs')),
+          count(figure('loadCpuUs')),
         ]);
       }
     }
   }
-  return markdownTable(['scenario', 'app', 'req/s', 'vs no guard', 'p50 ms', 'p99 ms', 'p99 vs no guard', 'app CPU µs/request'], rows);
-}
-
-/**
- * What a cache miss adds to a request, in microseconds of the machine's time: 1/throughput of
- * the guarded app less that of the app without a guard, from the medians over rounds.
- */
-export function addedMicroseconds(run: AlgorithmRun, variant: AppVariant): number {
-  const bare = medianOf(run, 'distinct tokens', 'no-guard', 'requestsPerSecond');
-  const guarded = medianOf(run, 'distinct tokens', variant, 'requestsPerSecond');
-  return 1e6 / guarded - 1e6 / bare;
+  return markdownTable(['scenario', 'app', 'req/s', 'vs no guard', 'p50 ms', 'p99 ms', 'p99 vs no guard', 'app CPU µs/request', 'load CPU µs/request'], rows);
 }

@@ -7,6 +7,8 @@ export interface LoadFigures {
   readonly p99Ms: number;
   /** CPU time of the app's process (all its threads: WebCrypto verifies on libuv's) per answered request, in µs. */
   readonly cpuUs: number;
+  /** CPU time of the load generator (autocannon, in the benchmark's own process) per answered request, in µs. */
+  readonly loadCpuUs: number;
   readonly failures: number;
 }
 
@@ -53,18 +55,22 @@ export async function runLoad(plan: LoadPlan): Promise<LoadFigures> {
         };
   const latencies: number[] = [];
   const cpuBefore = cpuMicros(plan.pid);
+  const loadCpuBefore = process.cpuUsage();
   const instance = autocannon({ url: plan.url, connections: plan.connections, duration: plan.seconds, requests: [request] });
   instance.on('response', (_client, status, _bytes, responseTimeMs) => {
     if (status >= 200 && status < 300) latencies.push(responseTimeMs);
   });
   const result = await instance;
   const cpuUs = (cpuMicros(plan.pid) - cpuBefore) / result['2xx'];
+  const loadCpu = process.cpuUsage(loadCpuBefore);
+  const loadCpuUs = (loadCpu.user + loadCpu.system) / result['2xx'];
   const sorted = Float64Array.from(latencies).sort();
   return {
     requestsPerSecond: result['2xx'] / result.duration,
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
     cpuUs,
+    loadCpuUs,
     failures: result.non2xx + result.errors + result.timeouts,
   };
 }

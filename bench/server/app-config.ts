@@ -1,9 +1,10 @@
 /** The ways the same app is started. */
-export type AppVariant = 'no-guard' | 'session-guard' | 'session-guard-redis' | 'jose-guard' | 'fast-jwt' | 'passport-jwt';
+export type AppVariant = 'no-guard' | 'session-guard' | 'session-guard-no-cache' | 'session-guard-redis' | 'jose-guard' | 'fast-jwt' | 'passport-jwt';
 
 export const APP_LABELS: Readonly<Record<AppVariant, string>> = {
   'no-guard': 'no guard',
   'session-guard': 'SessionGuard',
+  'session-guard-no-cache': 'SessionGuard, sessionCache: false',
   'session-guard-redis': 'SessionGuard + Redis store',
   'jose-guard': 'bare jose guard (jwtVerify, no cache)',
   'fast-jwt': 'fast-jwt (its cache on)',

@@ -23,12 +23,14 @@ export async function appModule(config: AppConfig): Promise<DynamicModule> {
     case 'no-guard':
       return base;
     case 'session-guard':
+    case 'session-guard-no-cache':
     case 'session-guard-redis': {
       // The in-memory revocation store is the default; the Redis one is shared between instances.
       const revocation = config.variant === 'session-guard-redis' ? { revocationStore: new RedisRevocationStore({ url: config.redisUrl! }) } : {};
+      const cache = config.variant === 'session-guard-no-cache' ? { sessionCache: false as const } : {};
       return {
         ...base,
-        imports: [SessionModule.forRoot({ issuer: config.issuer, audience: config.audience, jwksUri: config.jwksUri, algorithms: [config.algorithm], ...revocation })],
+        imports: [SessionModule.forRoot({ issuer: config.issuer, audience: config.audience, jwksUri: config.jwksUri, algorithms: [config.algorithm], ...revocation, ...cache })],
       };
     }
     case 'jose-guard':
