@@ -17,10 +17,12 @@ export interface AppConfig {
   readonly issuer: string;
   readonly audience: string;
   readonly jwksUri: string;
-  /** The one algorithm the tokens of this run are signed with. */
-  readonly algorithm: string;
+  /** The one algorithm the tokens of this run are signed with; the peers' guards need it. */
+  readonly algorithm?: string;
   /** Only for `session-guard-redis`. */
   readonly redisUrl?: string;
+  /** SessionGuard variants: RFC 9449 DPoP accepted beside Bearer (the DPoP bench). */
+  readonly dpop?: 'allowed';
 }
 
 /** What an app process answers over IPC once it listens, or when it cannot start. */

@@ -30,7 +30,17 @@ export async function appModule(config: AppConfig): Promise<DynamicModule> {
       const cache = config.variant === 'session-guard-no-cache' ? { sessionCache: false as const } : {};
       return {
         ...base,
-        imports: [SessionModule.forRoot({ issuer: config.issuer, audience: config.audience, jwksUri: config.jwksUri, algorithms: [config.algorithm], ...revocation, ...cache })],
+        imports: [
+          SessionModule.forRoot({
+            issuer: config.issuer,
+            audience: config.audience,
+            jwksUri: config.jwksUri,
+            ...(config.algorithm && { algorithms: [config.algorithm] }),
+            ...revocation,
+            ...cache,
+            ...(config.dpop && { dpop: config.dpop }),
+          }),
+        ],
       };
     }
     case 'jose-guard':

@@ -12,7 +12,7 @@ export async function fastJwtGuard(config: AppConfig) {
   const response = await fetch(config.jwksUri);
   const { keys } = (await response.json()) as { keys: JsonWebKey[] };
   const key = createPublicKey({ key: keys[0]!, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string;
-  const verify = createVerifier({ key, algorithms: [config.algorithm as Algorithm], allowedIss: config.issuer, allowedAud: config.audience, cache: 10_000 });
+  const verify = createVerifier({ key, algorithms: [(config.algorithm ?? 'ES256') as Algorithm], allowedIss: config.issuer, allowedAud: config.audience, cache: 10_000 });
 
   @Injectable()
   class FastJwtGuard implements CanActivate {

@@ -9,7 +9,7 @@ import { bearerToken } from './tenant-roles.guard.js';
  */
 export function joseGuard(config: AppConfig) {
   const keySet = createRemoteJWKSet(new URL(config.jwksUri));
-  const options = { issuer: config.issuer, audience: config.audience, algorithms: [config.algorithm] };
+  const options = { issuer: config.issuer, audience: config.audience, algorithms: [config.algorithm ?? 'ES256'] };
 
   @Injectable()
   class JoseGuard implements CanActivate {

@@ -23,7 +23,7 @@ export function jwtStrategy(config: AppConfig) {
         jwtFromRequest: passportJwt.ExtractJwt.fromAuthHeaderAsBearerToken(),
         issuer: config.issuer,
         audience: config.audience,
-        algorithms: [config.algorithm as 'ES256'],
+        algorithms: [(config.algorithm ?? 'ES256') as 'ES256'],
       });
     }
 

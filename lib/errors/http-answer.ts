@@ -1,4 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { dpopChallengeHeader } from '../dpop/dpop-challenge.js';
+import { quote } from './quoted-string.js';
 import type { SessionError } from './session-error.js';
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
@@ -20,14 +22,13 @@ export interface HttpAnswer {
   exception: HttpException;
   /** RFC 6750 challenge, when the status calls for one. */
   wwwAuthenticate?: string;
+  /** RFC 9449 section 8: the nonce the client must put in its next DPoP proof. */
+  dpopNonce?: string;
 }
 
-/** RFC 6750 section 3: printable ASCII only, without `"` and `\` (tenant ids from a URL may hold anything). */
-function quote(value: string): string {
-  return `"${value.replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, '')}"`;
-}
 
 function challenge(error: SessionError, realm: string | undefined): string | undefined {
+  if (error.dpopChallenge) return dpopChallengeHeader(error, error.dpopChallenge, realm);
   const params: string[] = [];
   if (realm !== undefined) params.push(`realm=${quote(realm)}`);
   if (error.reason === 'token_missing') {
@@ -53,5 +54,6 @@ export function toHttpAnswer(error: SessionError, realm?: string): HttpAnswer {
   if (error.failedValidators) body.failedValidators = error.failedValidators;
   const exception = new HttpException(body, error.status, { cause: error });
   const wwwAuthenticate = challenge(error, realm);
-  return wwwAuthenticate === undefined ? { exception } : { exception, wwwAuthenticate };
+  const dpopNonce = error.dpopChallenge?.nonce;
+  return { exception, ...(wwwAuthenticate !== undefined && { wwwAuthenticate }), ...(dpopNonce !== undefined && { dpopNonce }) };
 }

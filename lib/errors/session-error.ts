@@ -1,3 +1,4 @@
+import type { DpopChallenge } from '../dpop/dpop-challenge.js';
 import { REASON_MESSAGE, REASON_STATUS, type SessionErrorReason } from './session-error-reason.js';
 
 export interface SessionErrorOptions {
@@ -8,6 +9,8 @@ export interface SessionErrorOptions {
   failedValidators?: readonly string[];
   /** The provider's OAuth error code (`refresh_failed`), e.g. `invalid_grant`. */
   providerError?: string;
+  /** The RFC 9449 `DPoP` challenge answering this refusal, instead of `Bearer`. */
+  dpopChallenge?: DpopChallenge;
 }
 
 /** The one error type of this module: every refusal carries a stable `reason`. */
@@ -17,6 +20,7 @@ export class SessionError extends Error {
   readonly status: 401 | 403 | 503;
   readonly failedValidators?: readonly string[];
   readonly providerError?: string;
+  readonly dpopChallenge?: DpopChallenge;
 
   constructor(reason: SessionErrorReason, options: SessionErrorOptions = {}) {
     super(options.message ?? REASON_MESSAGE[reason], options.cause === undefined ? undefined : { cause: options.cause });
@@ -24,6 +28,7 @@ export class SessionError extends Error {
     this.status = REASON_STATUS[reason];
     if (options.failedValidators) this.failedValidators = Object.freeze([...options.failedValidators]);
     if (options.providerError !== undefined) this.providerError = options.providerError;
+    if (options.dpopChallenge !== undefined) this.dpopChallenge = options.dpopChallenge;
   }
 }
 

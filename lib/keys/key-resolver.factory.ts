@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { createLocalJWKSet, exportJWK, importSPKI, type JSONWebKeySet } from 'jose';
 import { SessionConfigError } from '../errors/session-config.error.js';
-import type { IssuerConfig, KeySource, SessionOptions } from '../options/session-options.js';
+import type { IssuerConfig, KeySource } from '../options/issuer-config.js';
+import type { KeyFetchConfig } from '../provider/fetch-options.js';
 import { ProviderDirectory } from '../provider/provider-directory.js';
 import { CompositeKeyResolver } from './composite-key.resolver.js';
 import { DiscoveredJwksResolver } from './discovered-jwks.resolver.js';
@@ -12,13 +13,14 @@ import { OutageLog, type KeyLogger } from './outage-log.js';
 import { PemKeyResolver } from './pem-key.resolver.js';
 import { RemoteKeySet } from './remote-key-set.js';
 import { SecretKeyResolver } from './secret-key.resolver.js';
+import { SkippedKeys } from './skipped-keys.js';
 
 const defaultLogger = new Logger('SessionKeys');
 
 /**
  * Each PEM is checked at start-up as a fetched key would be: one that no allowed algorithm
- * accepts, or that is unusable (RSA under 2048 bits, the ROCA fingerprint), is a configuration
- * error, not a silent refusal of every token.
+ * accepts, or that is unusable (RSA under 2048 bits, the ROCA fingerprint, a small-order Ed25519
+ * point), is a configuration error, not a silent refusal of every token.
  */
 async function pemResolver(pems: readonly string[], algorithms: readonly string[]): Promise<KeyResolver> {
   for (const pem of pems) {
@@ -36,12 +38,15 @@ async function pemResolver(pems: readonly string[], algorithms: readonly string[
 
 /** A configured key set gets the same screening as a fetched one; one with no usable key cannot start. */
 function localJwksResolver(jwks: JSONWebKeySet, issuer: IssuerConfig, logger: KeyLogger): KeyResolver {
-  const usable = usableKeySet(jwks, issuer.algorithms, (key, reason) => logger.warn(`Skipping ${key} of the jwks option: it ${reason}`));
+  const skipped = new SkippedKeys();
+  const usable = usableKeySet(jwks, issuer.algorithms, skipped.add);
+  const summary = skipped.summary('the jwks option', jwks.keys.length);
+  if (summary !== undefined) logger.warn(summary);
   if (!usable.keys.length) throw new SessionConfigError('jwks', 'holds no key usable for signature verification with the allowed algorithms');
   return new JwksKeyResolver(createLocalJWKSet(usable) as JoseKeySet);
 }
 
-function resolverFor(source: KeySource, issuer: IssuerConfig, options: SessionOptions, directory: ProviderDirectory, logger: KeyLogger): Promise<KeyResolver> | KeyResolver {
+function resolverFor(source: KeySource, issuer: IssuerConfig, options: KeyFetchConfig, directory: ProviderDirectory, logger: KeyLogger): Promise<KeyResolver> | KeyResolver {
   const remote = (url: URL) =>
     new RemoteKeySet(
       url,
@@ -72,7 +77,7 @@ function resolverFor(source: KeySource, issuer: IssuerConfig, options: SessionOp
  * `prefetchKeys`: warm the remote keys now. A failure stops start-up only with `'required'`;
  * otherwise the source has already warned once and the keys are fetched on first use.
  */
-async function prefetch(resolver: KeyResolver, issuer: IssuerConfig, options: SessionOptions): Promise<void> {
+async function prefetch(resolver: KeyResolver, issuer: IssuerConfig, options: KeyFetchConfig): Promise<void> {
   if (options.prefetchKeys === false || !resolver.prefetch) return;
   try {
     await resolver.prefetch();
@@ -89,8 +94,8 @@ async function prefetch(resolver: KeyResolver, issuer: IssuerConfig, options: Se
  */
 export async function createKeyResolver(
   issuer: IssuerConfig,
-  options: SessionOptions,
-  directory: ProviderDirectory = new ProviderDirectory(options),
+  options: KeyFetchConfig,
+  directory: ProviderDirectory = new ProviderDirectory([issuer], options),
   logger: KeyLogger = defaultLogger,
 ): Promise<KeyResolver> {
   const resolvers = await Promise.all(issuer.keySources.map((source) => resolverFor(source, issuer, options, directory, logger)));

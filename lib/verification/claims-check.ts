@@ -1,11 +1,11 @@
 import { errors, type JWSHeaderParameters, type JWTPayload } from 'jose';
 import { SessionError } from '../errors/session-error.js';
-import type { SessionOptions } from '../options/session-options.js';
+import type { VerificationConfig } from './verification-options.js';
 
 /** Seconds since the epoch of the latest `Date` (year 275760): any later NumericDate means nothing. */
 const LATEST_NUMERIC_DATE = 8.64e12;
 
-function isNumericDate(value: unknown): boolean {
+export function isNumericDate(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= LATEST_NUMERIC_DATE;
 }
 
@@ -43,7 +43,7 @@ export class ClaimsCheck {
   private readonly maxTokenAge?: number;
   private readonly maxTokenLifetime?: number;
 
-  constructor(rules: ClaimsRules, options: SessionOptions) {
+  constructor(rules: ClaimsRules, options: VerificationConfig) {
     this.issuers = [...rules.issuers];
     if (rules.audience) this.audience = [...rules.audience];
     this.typ = options.tokenType === undefined ? undefined : normalizeTyp(options.tokenType);
@@ -104,22 +104,22 @@ export class ClaimsCheck {
 
   private checkWhatJoseLeaves(payload: JWTPayload): void {
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
-      throw new SessionError('claim_invalid', { message: 'The session token has no subject' });
+      throw new SessionError('claim_invalid', { message: '"sub" must be a non-empty string' });
     }
     // jose checks that these are numbers, but Infinity (`1e400` in JSON), 1e308 or -5 pass as such.
     for (const claim of ['exp', 'nbf', 'iat'] as const) {
       if (payload[claim] !== undefined && !isNumericDate(payload[claim])) {
-        throw new SessionError('claim_invalid', { message: `The session token's ${claim} is not a date` });
+        throw new SessionError('claim_invalid', { message: `"${claim}" must be a date: seconds from 0 to ${LATEST_NUMERIC_DATE}` });
       }
     }
     // jose compares `iat` with the clock only under maxTokenAge; a token from the future is never fine.
     if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + this.clockTolerance) {
-      throw new SessionError('claim_invalid', { message: 'The session token was issued in the future' });
+      throw new SessionError('claim_invalid', { message: '"iat" is in the future' });
     }
     if (this.maxTokenLifetime !== undefined) {
-      if (typeof payload.iat !== 'number') throw new SessionError('claim_invalid', { message: 'The session token has no iat to bound its lifetime' });
+      if (typeof payload.iat !== 'number') throw new SessionError('claim_invalid', { message: '"iat" is missing (maxTokenLifetime needs it)' });
       if ((payload.exp as number) - payload.iat > this.maxTokenLifetime) {
-        throw new SessionError('claim_invalid', { message: 'The session token was issued to live longer than allowed' });
+        throw new SessionError('claim_invalid', { message: `"exp" - "iat" is over maxTokenLifetime (${this.maxTokenLifetime} s)` });
       }
     }
   }

@@ -1,10 +1,14 @@
-import { compactVerify, errors, type CompactJWSHeaderParameters, type CompactVerifyResult, type JWTPayload } from 'jose';
+import { Logger, type LoggerService } from '@nestjs/common';
+import { compactVerify, errors, type CompactJWSHeaderParameters, type CompactVerifyResult, type JWSHeaderParameters, type JWTPayload } from 'jose';
 import { SessionError } from '../errors/session-error.js';
 import { HMAC_MIN_SECRET_BYTES, isHmacAlgorithm } from '../keys/algorithms.js';
 import type { KeyResolver, VerificationKey } from '../keys/key-resolver.interface.js';
-import type { IssuerConfig, SessionOptions } from '../options/session-options.js';
+import type { IssuerConfig } from '../options/issuer-config.js';
+import type { VerificationConfig } from './verification-options.js';
+import { claimFailureMessage, type ClaimRules } from './claim-failure-message.js';
 import { ClaimsCheck } from './claims-check.js';
 import { reasonForJoseError } from './jose-error-reason.js';
+import { ProviderMismatchLog } from './provider-mismatch-log.js';
 
 /**
  * RFC 7518 section 3.2, which jose does not check. The options already keep such algorithms out of
@@ -18,6 +22,9 @@ function strongEnough(alg: string | undefined, key: VerificationKey): Verificati
   return key;
 }
 
+/** Also read by token introspection. */
+export { isNumericDate } from './claims-check.js';
+
 /**
  * Verifies tokens of one issuer with jose: allow-list, `crit`, signature (`compactVerify`, the key
  * chosen by the issuer's resolver); then the claims, parsed and checked once (`ClaimsCheck`):
@@ -26,22 +33,30 @@ function strongEnough(alg: string | undefined, key: VerificationKey): Verificati
 export class IssuerVerifier {
   private readonly algorithms: { readonly algorithms: string[] };
   private readonly claims: ClaimsCheck;
+  private readonly rules: ClaimRules;
+  private readonly mismatches: ProviderMismatchLog;
 
   constructor(
     readonly config: IssuerConfig,
     readonly keys: KeyResolver,
-    options: SessionOptions,
+    options: VerificationConfig,
+    logger: Pick<LoggerService, 'warn'> = new Logger('SessionVerification'),
   ) {
+    this.mismatches = new ProviderMismatchLog(logger, config.issuers.join(', '));
+    this.rules = Object.freeze({ tokenType: options.tokenType, maxTokenAge: options.maxTokenAge });
     this.algorithms = Object.freeze({ algorithms: [...config.algorithms] });
     this.claims = new ClaimsCheck({ issuers: config.issuers, ...(config.audience && { audience: config.audience }) }, options);
   }
 
   async verify(token: string): Promise<JWTPayload> {
-    const { payload, protectedHeader } = await this.withCandidates((getKey) => compactVerify(token, getKey, this.algorithms));
+    let signed = false;
     try {
-      return this.claims.check(protectedHeader, payload);
+      const { payload, protectedHeader } = await this.withCandidates((getKey) => compactVerify(token, getKey, this.algorithms));
+      signed = true;
+      return this.checkClaims(protectedHeader, payload);
     } catch (error) {
-      throw error instanceof SessionError ? error : new SessionError(reasonForJoseError(error), { cause: error });
+      this.mismatches.refused(error, signed);
+      throw error;
     }
   }
 
@@ -65,8 +80,18 @@ export class IssuerVerifier {
       } catch (error) {
         if (error instanceof SessionError) throw error;
         const another = error instanceof errors.JWSSignatureVerificationFailed && candidates && attempt + 1 < candidates.length;
-        if (!another) throw new SessionError(reasonForJoseError(error), { cause: error });
+        if (!another) throw new SessionError(reasonForJoseError(error), { message: claimFailureMessage(error, this.rules), cause: error });
       }
+    }
+  }
+
+  /** jose's claim errors become the reason a client can act on, with the rule named. */
+  private checkClaims(header: JWSHeaderParameters, payload: Uint8Array): JWTPayload {
+    try {
+      return this.claims.check(header, payload);
+    } catch (error) {
+      if (error instanceof SessionError) throw error;
+      throw new SessionError(reasonForJoseError(error), { message: claimFailureMessage(error, this.rules), cause: error });
     }
   }
 }

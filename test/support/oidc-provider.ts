@@ -82,6 +82,12 @@ export interface OidcProviderOptions {
   extraTokenClaims?: Record<string, unknown>;
   /** Access token lifetime, in seconds. Default 300. */
   accessTokenTTL?: number;
+  /** `opaque`: access tokens only the provider can read (introspection). Default `jwt`. */
+  accessTokenFormat?: 'jwt' | 'opaque';
+  /** RFC 9701: signed introspection answers (ES256) for clients that ask for them. */
+  jwtIntrospection?: boolean;
+  /** More clients (a relying party with its own redirect and post-logout URIs). */
+  clients?: ClientMetadata[];
 }
 
 export interface TokenResponse {
@@ -120,6 +126,11 @@ export class OidcProviderServer {
 
   get tokenEndpoint(): string {
     return `${this.issuer}/token`;
+  }
+
+  /** RFC 7662 introspection (also in the discovery document). */
+  get introspectionEndpoint(): string {
+    return `${this.issuer}/token/introspection`;
   }
 
   /** The keys it publishes, the signing one first. */
@@ -165,8 +176,8 @@ export class OidcProviderServer {
   }
 
   /** A token from the token endpoint, over HTTP, as a backend client would get it. */
-  async clientCredentialsToken(scope = RESOURCE_SCOPES): Promise<TokenResponse> {
-    return this.tokenRequest(new URLSearchParams({ grant_type: 'client_credentials', scope, resource: RESOURCE }));
+  async clientCredentialsToken(scope = RESOURCE_SCOPES, headers: Record<string, string> = {}): Promise<TokenResponse> {
+    return this.tokenRequest(new URLSearchParams({ grant_type: 'client_credentials', scope, resource: RESOURCE }), CLIENT, headers);
   }
 
   /**
@@ -223,8 +234,8 @@ export class OidcProviderServer {
   }
 
   /** POSTs a token request, authenticated as the client's method says (client_secret_basic by default). */
-  async tokenRequest(body: URLSearchParams, client: TestClient = CLIENT): Promise<TokenResponse> {
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  async tokenRequest(body: URLSearchParams, client: TestClient = CLIENT, extraHeaders: Record<string, string> = {}): Promise<TokenResponse> {
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', ...extraHeaders };
     if (client.method === 'client_secret_basic') headers.authorization = `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`;
     else body.set('client_id', client.id);
     if (client.method === 'client_secret_post') body.set('client_secret', client.secret!);
@@ -243,7 +254,8 @@ export class OidcProviderServer {
   private async createProvider(): Promise<Provider> {
     providerModule ??= withoutProviderNotices(() => import('oidc-provider'));
     const { default: Provider, errors } = await providerModule;
-    const { extraTokenClaims, accessTokenTTL = 300 } = this.options;
+    const { extraTokenClaims, accessTokenTTL = 300, accessTokenFormat = 'jwt', jwtIntrospection = false } = this.options;
+    const signedIntrospection: Partial<ClientMetadata> = jwtIntrospection ? { introspection_signed_response_alg: 'ES256' } : {};
     const configuration: Configuration = {
       clients: [
         {
@@ -254,6 +266,7 @@ export class OidcProviderServer {
           redirect_uris: [CLIENT.redirectUri],
           token_endpoint_auth_method: 'client_secret_basic',
           id_token_signed_response_alg: 'ES256',
+          ...signedIntrospection,
         },
         ...[POST_CLIENT, PUBLIC_CLIENT].map((client): ClientMetadata => ({
           client_id: client.id,
@@ -263,7 +276,9 @@ export class OidcProviderServer {
           redirect_uris: [client.redirectUri],
           token_endpoint_auth_method: client.method,
           id_token_signed_response_alg: 'ES256',
+          ...signedIntrospection,
         })),
+        ...(this.options.clients ?? []),
       ],
       // Every refresh rotates the refresh token; the old one is then refused (and reusing it revokes the grant).
       rotateRefreshToken: true,
@@ -272,7 +287,9 @@ export class OidcProviderServer {
       cookies: { keys: ['oidc-provider-test-cookie-key'] },
       features: {
         clientCredentials: { enabled: true },
-        introspection: { enabled: true },
+        jwtIntrospection: { enabled: jwtIntrospection },
+        // The default policy, said out loud (the provider notices on the console when it runs its own).
+        introspection: { enabled: true, allowedPolicy: (_ctx, client, token) => client.clientAuthMethod !== 'none' || token.clientId === client.clientId },
         revocation: { enabled: true },
         resourceIndicators: {
           enabled: true,
@@ -284,7 +301,7 @@ export class OidcProviderServer {
               scope: RESOURCE_SCOPES,
               audience: RESOURCE,
               accessTokenTTL,
-              accessTokenFormat: 'jwt',
+              accessTokenFormat,
               jwt: { sign: { alg: 'ES256' } },
             };
           },

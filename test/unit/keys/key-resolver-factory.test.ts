@@ -14,7 +14,7 @@ class LogCapture {
 
 async function build(input: SessionModuleOptions, log = new LogCapture()) {
   const options = new SessionOptions(input);
-  return createKeyResolver(options.issuerConfigs[0]!, options, new ProviderDirectory(options), log);
+  return createKeyResolver(options.issuerConfigs[0]!, options.keyFetch, new ProviderDirectory(options.issuerConfigs, options.keyFetch), log);
 }
 
 describe('createKeyResolver', () => {
@@ -49,7 +49,7 @@ describe('createKeyResolver', () => {
       const keys = await build({ issuer: 'iss', jwks: { keys: [key.publicJwk, { ...other.publicJwk, use: 'enc' }] } }, log);
       await expect(keys.resolve({ alg: 'ES256', kid: 'sig' })).resolves.toHaveLength(1);
       await expect(keys.resolve({ alg: 'ES256', kid: 'other' })).rejects.toMatchObject({ reason: 'key_not_found' });
-      expect(log.warnings).toEqual([expect.stringMatching(/Skipping kid "other" of the jwks option: it is for use "enc"/)]);
+      expect(log.warnings).toEqual([expect.stringMatching(/Skipping kid "other" from the jwks option: it is for use "enc"/)]);
     });
 
     it('refuses to start with no usable key at all', async () => {
@@ -102,8 +102,8 @@ describe('createKeyResolver', () => {
   });
 
   it('jwksMaxStaleMs defaults to 24 hours and must be a whole number of milliseconds >= 0', () => {
-    expect(new SessionOptions({ issuer: 'iss', jwks: { keys: [] } }).jwksMaxStaleMs).toBe(86_400_000);
-    expect(new SessionOptions({ issuer: 'iss', jwks: { keys: [] }, jwksMaxStaleMs: 0 }).jwksMaxStaleMs).toBe(0);
+    expect(new SessionOptions({ issuer: 'iss', jwks: { keys: [] } }).keyFetch.jwksMaxStaleMs).toBe(86_400_000);
+    expect(new SessionOptions({ issuer: 'iss', jwks: { keys: [] }, jwksMaxStaleMs: 0 }).keyFetch.jwksMaxStaleMs).toBe(0);
     expect(() => new SessionOptions({ issuer: 'iss', jwks: { keys: [] }, jwksMaxStaleMs: -1 })).toThrow(/jwksMaxStaleMs/);
   });
 

@@ -66,16 +66,16 @@ describe('the claims checked once, as jose checks them', () => {
         const moduleOptions: SessionModuleOptions = { issuer: ISSUER, jwks: { keys: [key.publicJwk] }, ...withoutUndefined(input) } as SessionModuleOptions;
         const sessionOptions = new SessionOptions(moduleOptions);
         const config = sessionOptions.issuerConfigs[0]!;
-        const verifier = new IssuerVerifier(config, await createKeyResolver(config, sessionOptions), sessionOptions);
+        const verifier = new IssuerVerifier(config, await createKeyResolver(config, sessionOptions.keyFetch), sessionOptions.verification);
         const token = await new CompactSign(payloadBytes(payload)).setProtectedHeader({ alg: 'ES256', kid: key.kid, ...extraHeader } as CompactJWSHeaderParameters).sign(key.privateKey);
         const joseOptions: JWTVerifyOptions = {
           algorithms: ['ES256'],
           issuer: [ISSUER],
           ...(input.audience && { audience: [input.audience] }),
-          clockTolerance: sessionOptions.clockTolerance,
+          clockTolerance: sessionOptions.verification.clockTolerance,
           ...(input.maxTokenAge !== undefined && { maxTokenAge: input.maxTokenAge }),
           ...(input.tokenType !== undefined && { typ: input.tokenType }),
-          requiredClaims: [...sessionOptions.requiredClaims],
+          requiredClaims: [...sessionOptions.verification.requiredClaims],
         };
         const jose = await outcome(() => jwtVerify(token, key.publicKey, joseOptions), reasonForJoseError);
         const ours = await outcome(

@@ -22,12 +22,12 @@ async function verifierFor(input: SessionModuleOptions) {
   const resolvers: CountingResolver[] = [];
   const verifiers = await Promise.all(
     options.issuerConfigs.map(async (config) => {
-      const resolver = new CountingResolver(await createKeyResolver(config, options));
+      const resolver = new CountingResolver(await createKeyResolver(config, options.keyFetch));
       resolvers.push(resolver);
-      return new IssuerVerifier(config, resolver, options);
+      return new IssuerVerifier(config, resolver, options.verification);
     }),
   );
-  return { verifier: new TokenVerifier(options, verifiers), resolvers };
+  return { verifier: new TokenVerifier(options.verification, verifiers), resolvers };
 }
 
 async function reasonOf(promise: Promise<unknown>): Promise<string> {
