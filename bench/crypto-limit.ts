@@ -1,5 +1,6 @@
 import { compactVerify, importJWK, type CryptoKey } from 'jose';
 import { signingKey, signTokens } from './fixtures.js';
+import { median } from './report.js';
 
 /** The cost of the signature check alone, per algorithm: the floor under any guard's miss path. */
 export interface CryptoFigures {
@@ -16,10 +17,6 @@ const POOL = 500;
 const IN_FLIGHT = 8;
 const BATCH = 64;
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 /**
  * jose's `compactVerify` with the key already resolved to a `CryptoKey` (no key set, no claims):

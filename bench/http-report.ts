@@ -1,14 +1,9 @@
 import type { AlgorithmRun, HttpResults, ScenarioName } from './http-bench.js';
 import { VARIANTS } from './http-bench.js';
 import type { LoadFigures } from './load.js';
-import { count, markdownTable, ms, ratio } from './report.js';
+import { count, markdownTable, median, ms, ratio } from './report.js';
 import { APP_LABELS, type AppVariant } from './server/app-config.js';
 
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  return sorted.length % 2 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 type Figure = keyof Omit<LoadFigures, 'failures'>;
 

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { SessionModule, SessionService, type SessionModuleOptions } from '../lib/index.js';
 import { AUDIENCE, ISSUER, signingKey, signTokens } from './fixtures.js';
+import { median } from './report.js';
 
 export interface VerifyFigures {
   readonly alg: string;
@@ -26,10 +27,6 @@ interface Operation {
   readonly batch: number;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 async function timeBatch({ run, batch }: Operation, cpuPerCall: number[]): Promise<number> {
   const start = performance.now();
