@@ -23,7 +23,7 @@ import { rejectUnknownKeys } from '../config/option-readers.js';
 import type { SessionModuleOptions } from './session-module-options.interface.js';
 
 /** Every option `forRoot()` takes: each feature names its own. A new feature adds its list here. */
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set<string>([
+export const KNOWN_OPTIONS: ReadonlySet<string> = new Set<string>([
   ...ISSUER_OPTION_KEYS, 'issuers', 'sessionCache',
   ...VERIFICATION_OPTION_KEYS, ...KEY_FETCH_OPTION_KEYS, ...EXTRACTION_OPTION_KEYS, ...COOKIE_OPTION_KEYS, ...TENANT_OPTION_KEYS,
   ...CLAIM_VALIDATOR_OPTION_KEYS, ...CHALLENGE_OPTION_KEYS, ...LIFECYCLE_OPTION_KEYS, ...REVOCATION_OPTION_KEYS, ...CSRF_OPTION_KEYS,
@@ -31,7 +31,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<string>([
 ]);
 
 /** Options read when the module is defined; a factory returning them has them in the wrong place. */
-const MODULE_EXTRAS = ['globalGuard', 'guard'] as const;
+const MODULE_EXTRAS = ['globalGuard', 'errorFilter', 'guard'] as const;
 
 /**
  * The module's options, checked once at start-up: each feature reads its own part with its own

@@ -10,3 +10,14 @@ export async function sessionErrorOf(promise: Promise<unknown>): Promise<Session
   }
   throw new Error('expected a SessionError');
 }
+
+/** The reason a promise is refused with, or `'accepted'` when it resolves; anything but a `SessionError` fails the test. */
+export async function reasonOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'accepted';
+  } catch (error) {
+    if (error instanceof SessionError) return error.reason;
+    throw error;
+  }
+}
