@@ -8,6 +8,10 @@ export interface SessionErrorOptions {
   failedValidators?: readonly string[];
   /** The provider's OAuth error code (`refresh_failed`), e.g. `invalid_grant`. */
   providerError?: string;
+  /** `insufficient_user_authentication`: the acr values that would satisfy the route, most preferred first (RFC 9470). */
+  acrValues?: readonly string[];
+  /** `insufficient_user_authentication`: the longest time since authentication the route accepts, in seconds (RFC 9470). */
+  maxAge?: number;
 }
 
 /** The one error type of this module: every refusal carries a stable `reason`. */
@@ -17,6 +21,8 @@ export class SessionError extends Error {
   readonly status: 401 | 403 | 503;
   readonly failedValidators?: readonly string[];
   readonly providerError?: string;
+  readonly acrValues?: readonly string[];
+  readonly maxAge?: number;
 
   constructor(reason: SessionErrorReason, options: SessionErrorOptions = {}) {
     super(options.message ?? REASON_MESSAGE[reason], options.cause === undefined ? undefined : { cause: options.cause });
@@ -24,6 +30,8 @@ export class SessionError extends Error {
     this.status = REASON_STATUS[reason];
     if (options.failedValidators) this.failedValidators = Object.freeze([...options.failedValidators]);
     if (options.providerError !== undefined) this.providerError = options.providerError;
+    if (options.acrValues?.length) this.acrValues = Object.freeze([...options.acrValues]);
+    if (options.maxAge !== undefined) this.maxAge = options.maxAge;
   }
 }
 
