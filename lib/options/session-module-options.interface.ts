@@ -9,6 +9,10 @@ import type { CsrfOptions } from '../csrf/csrf-options.js';
 import type { LifecycleOptions } from '../lifecycle/lifecycle-options.js';
 import type { RevocationOptions } from '../revocation/revocation-options.js';
 import type { TransportOptions } from '../transport/transport-options.js';
+import type { BackchannelLogoutOptions } from '../push-revocation/backchannel-logout-options.js';
+import type { SharedSignalsOptions } from '../push-revocation/shared-signals-options.js';
+import type { ResourceMetadataOptions } from '../resource-metadata/resource-metadata-options.js';
+import type { StepUpOptions } from '../step-up/step-up-options.js';
 
 /** One trusted issuer: who signs, with which keys, in which claim layout. */
 export interface IssuerOptions {
@@ -112,6 +116,15 @@ export interface SessionModuleOptions extends Partial<IssuerOptions>, LifecycleO
   prefetchKeys?: boolean | 'required';
   /** Accept `http:` provider URLs off loopback. Default `false`. */
   allowInsecureHttp?: boolean;
+
+  /** OpenID Connect Back-Channel Logout 1.0 receiver route (docs/push-revocation.md). */
+  backchannelLogout?: BackchannelLogoutOptions | boolean;
+  /** RFC 8935 receiver of Security Event Tokens: CAEP and RISC events revoke (docs/push-revocation.md). */
+  sharedSignals?: SharedSignalsOptions | boolean;
+  /** RFC 9728 protected resource metadata, named in every 401 challenge (docs/resource-metadata.md). */
+  resourceMetadata?: ResourceMetadataOptions;
+  /** RFC 9470 step-up challenges of `mfa()`, `acr()` and `maxAuthAge()` (docs/step-up.md). */
+  stepUp?: StepUpOptions;
 }
 
 /** Options read when the module is defined (beside `useFactory` in `forRootAsync`). */

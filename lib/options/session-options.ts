@@ -25,6 +25,11 @@ import {
   rejectUnknownKeys,
 } from './option-readers.js';
 import type { SessionModuleOptions } from './session-module-options.interface.js';
+import type { ChallengeParams } from '../errors/http-answer.js';
+import { BACKCHANNEL_LOGOUT_OPTION_KEYS, readBackchannelLogoutOptions, type BackchannelLogoutConfig } from '../push-revocation/backchannel-logout-options.js';
+import { readSharedSignalsOptions, SHARED_SIGNALS_OPTION_KEYS, type SharedSignalsConfig } from '../push-revocation/shared-signals-options.js';
+import { readResourceMetadataOptions, RESOURCE_METADATA_OPTION_KEYS, type ResourceMetadataConfig } from '../resource-metadata/resource-metadata-options.js';
+import { readStepUpOptions, STEP_UP_OPTION_KEYS, type StepUpConfig } from '../step-up/step-up-options.js';
 
 export type { IssuerConfig, KeySource } from './issuer-config.js';
 
@@ -35,6 +40,7 @@ const MODULE_OPTION_KEYS: ReadonlySet<string> = new Set<keyof SessionModuleOptio
   'jwksTimeoutMs', 'jwksCooldownMs', 'jwksCacheMaxAgeMs', 'maxResponseBytes', 'allowInsecureHttp',
   'jwksMaxStaleMs', 'prefetchKeys',
   ...LIFECYCLE_OPTION_KEYS, ...REVOCATION_OPTION_KEYS, ...CSRF_OPTION_KEYS, ...COOKIE_OPTION_KEYS, ...TRANSPORT_OPTION_KEYS,
+  ...BACKCHANNEL_LOGOUT_OPTION_KEYS, ...SHARED_SIGNALS_OPTION_KEYS, ...RESOURCE_METADATA_OPTION_KEYS, ...STEP_UP_OPTION_KEYS,
 ]);
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([...ISSUER_OPTION_KEYS, ...MODULE_OPTION_KEYS]);
@@ -77,6 +83,13 @@ export class SessionOptions {
   readonly cookies: Readonly<SessionCookieOptions>;
   /** Where GraphQL, WebSocket and microservice requests carry what the guard reads. */
   readonly transport: TransportConfig;
+  /** Receivers of revocations pushed by the provider; unset when off. */
+  readonly backchannelLogout?: BackchannelLogoutConfig;
+  readonly sharedSignals?: SharedSignalsConfig;
+  readonly resourceMetadata?: ResourceMetadataConfig;
+  readonly stepUp: StepUpConfig;
+  /** What every `WWW-Authenticate` challenge carries besides its error. */
+  readonly challenge: ChallengeParams;
 
   constructor(input: SessionModuleOptions) {
     if (typeof input !== 'object' || input === null) throw new SessionConfigError('options', 'must be an object');
@@ -133,6 +146,12 @@ export class SessionOptions {
     this.csrf = readCsrfOption(input.csrf);
     this.cookies = readCookieOptions(input);
     this.transport = readTransportOptions(input);
+    const receiverContext = { clientId: this.lifecycle.client.clientId, issuers: this.issuerConfigs.flatMap((config) => config.issuers), store: this.revocation.store };
+    this.backchannelLogout = readBackchannelLogoutOptions(input, receiverContext);
+    this.sharedSignals = readSharedSignalsOptions(input, receiverContext);
+    this.resourceMetadata = readResourceMetadataOptions(input, receiverContext.issuers, this.allowInsecureHttp);
+    this.stepUp = readStepUpOptions(input);
+    this.challenge = Object.freeze({ ...(this.realm !== undefined && { realm: this.realm }), ...(this.resourceMetadata && { resourceMetadata: this.resourceMetadata.url }) });
   }
 
   /** The top level is one issuer when `issuer` is set; `issuers` adds more. An `iss` may belong to one only. */
