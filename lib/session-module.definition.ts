@@ -1,6 +1,7 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { SessionGuard } from './guard/session.guard.js';
+import { moduleEndpointControllers } from './http-endpoints/module-endpoints.js';
 import type { SessionModuleExtras, SessionModuleOptions } from './options/session-module-options.interface.js';
 
 export const {
@@ -13,6 +14,7 @@ export const {
   .setExtras<SessionModuleExtras>({ globalGuard: true }, (definition, extras) => ({
     ...definition,
     global: true,
+    controllers: [...(definition.controllers ?? []), ...moduleEndpointControllers()],
     providers: [
       ...(definition.providers ?? []),
       ...(extras.globalGuard === false ? [] : [{ provide: APP_GUARD, useExisting: SessionGuard }]),

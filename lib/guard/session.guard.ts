@@ -116,7 +116,7 @@ export class SessionGuard implements CanActivate {
   }
 
   protected checkRequirements(policy: RoutePolicy, session: Session, tenant: TenantContext | undefined): void {
-    checkPolicy(policy, session, tenant);
+    checkPolicy(policy, session, tenant, this.options.stepUp);
   }
 
   /**
@@ -127,6 +127,6 @@ export class SessionGuard implements CanActivate {
   protected refuse(error: unknown, request: GuardedRequest): unknown {
     if (!(error instanceof SessionError)) return error;
     this.logger.debug(`Refused ${request.describe()}: ${error.reason}`);
-    return request.refusal(error, this.options.realm);
+    return request.refusal(error, this.options.challenge);
   }
 }

@@ -1,5 +1,6 @@
 import type { Session, TenantContext } from '../claims/session.interface.js';
 import type { SessionError } from '../errors/session-error.js';
+import type { ChallengeParams } from '../errors/http-answer.js';
 import type { RequestCredentials } from '../extraction/token-extractor.interface.js';
 import type { TenantHints } from '../tenants/tenant-resolver.js';
 
@@ -15,7 +16,7 @@ export interface GuardedRequest extends RequestCredentials, TenantHints {
    * The transport's own refusal for a `SessionError`: Nest's HTTP exception with its RFC 6750
    * challenge, a GraphQL error, a `WsException`, an `RpcException` (these two may be a promise).
    */
-  refusal(error: SessionError, realm: string | undefined): unknown;
+  refusal(error: SessionError, challenge: ChallengeParams): unknown;
   /** The HTTP method, where the transport has one (the CSRF check of cookie sessions reads it). */
   readonly method?: string;
   /** Adds `Set-Cookie` values to the response (automatic refresh), where the transport has one. */

@@ -1,7 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { Session, TenantContext } from '../claims/session.interface.js';
 import { appendSetCookie } from '../cookies/response-cookies.js';
-import { toHttpAnswer } from '../errors/http-answer.js';
+import { toHttpAnswer, type ChallengeParams } from '../errors/http-answer.js';
 import type { SessionError } from '../errors/session-error.js';
 import type { GuardedRequest } from './guarded-request.js';
 import { attachSession } from './request-session.js';
@@ -62,8 +62,8 @@ class HttpGuardedRequest implements GuardedRequest {
   }
 
   /** Nest's HTTP exception (status and JSON body), with the RFC 6750 challenge set on the response. */
-  refusal(error: SessionError, realm: string | undefined): unknown {
-    const answer = toHttpAnswer(error, realm);
+  refusal(error: SessionError, challenge: ChallengeParams): unknown {
+    const answer = toHttpAnswer(error, challenge);
     if (answer.wwwAuthenticate) this.setResponseHeader('WWW-Authenticate', answer.wwwAuthenticate);
     return answer.exception;
   }
