@@ -1,4 +1,4 @@
-import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
 import { SessionError } from '../errors/session-error.js';
 import type { SessionErrorReason } from '../errors/session-error-reason.js';
 import type { ReplayStore } from '../replay/replay-store.interface.js';
@@ -35,7 +35,11 @@ const CODE_BY_REASON: Partial<Record<SessionErrorReason, PushErrorCode>> = {
 
 function rejection(error: unknown): PushRejection {
   if (error instanceof PushRejection) return error;
-  if (error instanceof SessionError) return new PushRejection(CODE_BY_REASON[error.reason] ?? 'invalid_request', error.message.replace(/session token/g, 'token'));
+  if (error instanceof SessionError) {
+    // jose's own message names the claim or header and the rule (never the token or a key).
+    const detail = error.cause instanceof errors.JOSEError ? error.cause.message : error.message.replace(/session token/g, 'token');
+    return new PushRejection(CODE_BY_REASON[error.reason] ?? 'invalid_request', detail);
+  }
   return new PushRejection('invalid_request', 'The token could not be verified');
 }
 
