@@ -82,7 +82,16 @@ export interface OidcProviderOptions {
   extraTokenClaims?: Record<string, unknown>;
   /** Access token lifetime, in seconds. Default 300. */
   accessTokenTTL?: number;
+  /**
+   * Turns on Back-Channel Logout 1.0: `CLIENT` gets this `backchannel_logout_uri` with
+   * `backchannel_logout_session_required` (logout tokens carry `sid`), `POST_CLIENT` gets it
+   * without (logout tokens carry `sub` alone). The provider POSTs them when a session ends.
+   */
+  backchannelLogoutUri?: string;
 }
+
+/** A browser's cookies at the provider: keeps its login session between an authorization and a logout. */
+export type CookieJar = Map<string, string>;
 
 export interface TokenResponse {
   access_token: string;
@@ -174,8 +183,12 @@ export class OidcProviderServer {
    * browser through the provider's development login and consent pages. With `offline_access`
    * (the default scope asks for it) the answer holds a refresh token.
    */
-  async authorizationCodeTokens(accountId = 'user-1', scope = `openid offline_access ${RESOURCE_SCOPES}`, client: TestClient = CLIENT): Promise<TokenResponse> {
-    const cookies = new Map<string, string>();
+  async authorizationCodeTokens(
+    accountId = 'user-1',
+    scope = `openid offline_access ${RESOURCE_SCOPES}`,
+    client: TestClient = CLIENT,
+    cookies: CookieJar = new Map(),
+  ): Promise<TokenResponse> {
     const verifier = randomBytes(32).toString('base64url');
     let url = new URL(`${this.issuer}/auth`);
     url.search = new URLSearchParams({
@@ -190,13 +203,7 @@ export class OidcProviderServer {
     }).toString();
     let init: RequestInit = {};
     for (let step = 0; step < 12; step++) {
-      const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-      const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie } });
-      for (const line of response.headers.getSetCookie()) {
-        const [pair] = line.split(';');
-        const at = pair!.indexOf('=');
-        cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-      }
+      const response = await this.browse(url, init, cookies);
       const location = response.headers.get('location');
       if (location?.startsWith(client.redirectUri)) {
         const code = new URL(location).searchParams.get('code');
@@ -215,6 +222,35 @@ export class OidcProviderServer {
       init = { method: 'POST', body: new URLSearchParams(prompt), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
     }
     throw new Error('authorization did not complete');
+  }
+
+  /**
+   * RP-initiated logout, as the browser holding `cookies` does it: the end-session page, then its
+   * confirmation form ("Yes, sign me out"). The provider ends its session and, with back-channel
+   * logout on, POSTs a logout token to every client of the session before it answers.
+   */
+  async endSession(idTokenHint: string, cookies: CookieJar): Promise<void> {
+    const page = await this.browse(new URL(`${this.issuer}/session/end?${new URLSearchParams({ id_token_hint: idTokenHint })}`), {}, cookies);
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
+    if (page.status !== 200 || !xsrf) throw new Error(`end-session page answered ${page.status} without its form`);
+    const confirm = await this.browse(
+      new URL(`${this.issuer}/session/end/confirm`),
+      { method: 'POST', body: new URLSearchParams({ xsrf, logout: 'yes' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      cookies,
+    );
+    if (confirm.status !== 303 && confirm.status !== 302) throw new Error(`end-session confirmation answered ${confirm.status}`);
+  }
+
+  /** One browser request: sends and keeps the jar's cookies, follows no redirect. */
+  private async browse(url: URL, init: RequestInit, cookies: CookieJar): Promise<Response> {
+    const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie } });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair!.indexOf('=');
+      cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+    return response;
   }
 
   /** A refresh token exchanged for new tokens. */
@@ -243,7 +279,9 @@ export class OidcProviderServer {
   private async createProvider(): Promise<Provider> {
     providerModule ??= withoutProviderNotices(() => import('oidc-provider'));
     const { default: Provider, errors } = await providerModule;
-    const { extraTokenClaims, accessTokenTTL = 300 } = this.options;
+    const { extraTokenClaims, accessTokenTTL = 300, backchannelLogoutUri } = this.options;
+    const backchannel = (sessionRequired: boolean): Partial<ClientMetadata> =>
+      backchannelLogoutUri === undefined ? {} : { backchannel_logout_uri: backchannelLogoutUri, backchannel_logout_session_required: sessionRequired };
     const configuration: Configuration = {
       clients: [
         {
@@ -254,6 +292,7 @@ export class OidcProviderServer {
           redirect_uris: [CLIENT.redirectUri],
           token_endpoint_auth_method: 'client_secret_basic',
           id_token_signed_response_alg: 'ES256',
+          ...backchannel(true),
         },
         ...[POST_CLIENT, PUBLIC_CLIENT].map((client): ClientMetadata => ({
           client_id: client.id,
@@ -263,6 +302,7 @@ export class OidcProviderServer {
           redirect_uris: [client.redirectUri],
           token_endpoint_auth_method: client.method,
           id_token_signed_response_alg: 'ES256',
+          ...(client === POST_CLIENT && backchannel(false)),
         })),
       ],
       // Every refresh rotates the refresh token; the old one is then refused (and reusing it revokes the grant).
@@ -274,6 +314,7 @@ export class OidcProviderServer {
         clientCredentials: { enabled: true },
         introspection: { enabled: true },
         revocation: { enabled: true },
+        backchannelLogout: { enabled: backchannelLogoutUri !== undefined },
         resourceIndicators: {
           enabled: true,
           defaultResource: () => RESOURCE,
