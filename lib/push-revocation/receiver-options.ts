@@ -20,9 +20,10 @@ export interface ReceiverConfig {
   readonly maxTokenAge: number;
 }
 
+/** A literal route path: no `:param` or wildcard, which the router would read as patterns. */
 export function readPath(option: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !/^\/[A-Za-z0-9._~!$&'()*+,;=:@/-]*$/.test(value)) {
+  if (typeof value !== 'string' || !/^\/[A-Za-z0-9._~!$&'()+,;=@/-]*$/.test(value)) {
     throw new SessionConfigError(option, `must be a path starting with "/" (no parameters or wildcards), got ${JSON.stringify(value)}`);
   }
   return value;

@@ -1,21 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { createServer, type AddressInfo } from 'node:net';
 import { CurrentSession, SessionModule, type Session } from '../../lib/index.js';
 import { call, createHttpApp, HTTP_ADAPTERS, type TestApp } from '../support/app.js';
+import { freePort } from '../support/free-port.js';
 import { CLIENT, OidcProviderServer, POST_CLIENT, type CookieJar } from '../support/oidc-provider.js';
 
 @Controller()
 class MeController {
   @Get('me') me(@CurrentSession() session: Session) { return { userId: session.userId, sessionId: session.sessionId ?? null }; }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /**

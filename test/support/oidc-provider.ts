@@ -88,6 +88,8 @@ export interface OidcProviderOptions {
    * without (logout tokens carry `sub` alone). The provider POSTs them when a session ends.
    */
   backchannelLogoutUri?: string;
+  /** The API it issues access tokens for (their `aud`). Default `RESOURCE`. */
+  resource?: string;
 }
 
 /** A browser's cookies at the provider: keeps its login session between an authorization and a logout. */
@@ -121,6 +123,11 @@ export class OidcProviderServer {
 
   get issuer(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The API its access tokens are for. */
+  get resource(): string {
+    return this.options.resource ?? RESOURCE;
   }
 
   get jwksUri(): string {
@@ -175,7 +182,7 @@ export class OidcProviderServer {
 
   /** A token from the token endpoint, over HTTP, as a backend client would get it. */
   async clientCredentialsToken(scope = RESOURCE_SCOPES): Promise<TokenResponse> {
-    return this.tokenRequest(new URLSearchParams({ grant_type: 'client_credentials', scope, resource: RESOURCE }));
+    return this.tokenRequest(new URLSearchParams({ grant_type: 'client_credentials', scope, resource: this.resource }));
   }
 
   /**
@@ -197,7 +204,7 @@ export class OidcProviderServer {
       redirect_uri: client.redirectUri,
       scope,
       prompt: 'consent',
-      resource: RESOURCE,
+      resource: this.resource,
       code_challenge: createHash('sha256').update(verifier).digest('base64url'),
       code_challenge_method: 'S256',
     }).toString();
@@ -317,13 +324,13 @@ export class OidcProviderServer {
         backchannelLogout: { enabled: backchannelLogoutUri !== undefined },
         resourceIndicators: {
           enabled: true,
-          defaultResource: () => RESOURCE,
+          defaultResource: () => this.resource,
           useGrantedResource: () => true,
           getResourceServerInfo: (_ctx: KoaContextWithOIDC, resource: string) => {
-            if (resource !== RESOURCE) throw new errors.InvalidTarget();
+            if (resource !== this.resource) throw new errors.InvalidTarget();
             return {
               scope: RESOURCE_SCOPES,
-              audience: RESOURCE,
+              audience: this.resource,
               accessTokenTTL,
               accessTokenFormat: 'jwt',
               jwt: { sign: { alg: 'ES256' } },

@@ -1,0 +1,63 @@
+import { InMemoryRevocationStore, SessionConfigError, SessionOptions, type RevocationStore, type SessionModuleOptions } from '../../../lib/index.js';
+
+const jwks = { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', alg: 'ES256' }] };
+const base: SessionModuleOptions = { issuer: 'https://idp.example', jwks };
+
+function configError(options: Partial<SessionModuleOptions>): SessionConfigError {
+  try {
+    new SessionOptions({ ...base, ...options } as SessionModuleOptions);
+  } catch (error) {
+    if (error instanceof SessionConfigError) return error;
+    throw error;
+  }
+  throw new Error('no SessionConfigError');
+}
+
+describe('options of the push receivers, step-up and resource metadata', () => {
+  it('backchannelLogout and sharedSignals: defaults from the module', () => {
+    const options = new SessionOptions({ ...base, clientId: 'web', backchannelLogout: true, sharedSignals: { authorizationHeader: 'Bearer 0123456789abcdef' } });
+    expect(options.backchannelLogout).toEqual({ path: '/auth/backchannel-logout', issuers: ['https://idp.example'], audience: ['web'], maxTokenAge: 120 });
+    expect(options.sharedSignals).toEqual({ path: '/auth/security-events', issuers: ['https://idp.example'], audience: ['web'], maxTokenAge: 3600, authorizationHeader: 'Bearer 0123456789abcdef' });
+    expect(new SessionOptions(base).backchannelLogout).toBeUndefined();
+  });
+
+  it.each<[string, Partial<SessionModuleOptions>, string]>([
+    ['an audience (or clientId)', { backchannelLogout: true }, 'backchannelLogout.audience'],
+    ['configured issuers only', { backchannelLogout: { audience: 'web', issuers: ['https://other.example'] } }, 'backchannelLogout.issuers'],
+    ['a plain path', { backchannelLogout: { audience: 'web', path: 'no-slash' } }, 'backchannelLogout.path'],
+    ['no wildcard path', { sharedSignals: { audience: 'web', path: '/events/:id' } }, 'sharedSignals.path'],
+    ['known keys', { sharedSignals: { audience: 'web', pushUrl: '/x' } as never }, 'sharedSignals.pushUrl'],
+    ['a long enough transmitter secret', { sharedSignals: { audience: 'web', authorizationHeader: 'short' } }, 'sharedSignals.authorizationHeader'],
+    ['a positive iat window', { backchannelLogout: { audience: 'web', maxTokenAge: 0 } }, 'backchannelLogout.maxTokenAge'],
+    ['an object', { backchannelLogout: 'yes' as never }, 'backchannelLogout'],
+    ['a resource', { resourceMetadata: {} as never }, 'resourceMetadata.resource'],
+    ['a resource without query', { resourceMetadata: { resource: 'https://api.example?x=1' } }, 'resourceMetadata.resource'],
+    ['an https resource', { resourceMetadata: { resource: 'http://api.example' } }, 'resourceMetadata.resource'],
+    ['known bearer methods', { resourceMetadata: { resource: 'https://api.example', bearerMethods: ['cookie' as never] } }, 'resourceMetadata.bearerMethods'],
+    ['known stepUp keys', { stepUp: { mfa: 'x' } as never }, 'stepUp.mfa'],
+    ['string mfa acr values', { stepUp: { mfaAcr: [''] } }, 'stepUp.mfaAcr'],
+  ])('needs %s', (_rule, options, option) => {
+    expect(configError(options).option).toBe(option);
+  });
+
+  it('a revocation store that cannot claim a jti once cannot back a receiver', () => {
+    const memory = new InMemoryRevocationStore();
+    const store: RevocationStore = {
+      revokeSession: (id, until) => memory.revokeSession(id, until),
+      revokeUserSessions: (id, cutoff, until) => memory.revokeUserSessions(id, cutoff, until),
+      isRevoked: (subject) => memory.isRevoked(subject),
+      getData: (id) => memory.getData(id),
+      setData: (id, json, until) => memory.setData(id, json, until),
+      deleteData: (id) => memory.deleteData(id),
+    };
+    expect(configError({ revocationStore: store, clientId: 'web', backchannelLogout: true }).option).toBe('revocationStore');
+    expect(() => new SessionOptions({ ...base, revocationStore: store })).not.toThrow();
+  });
+
+  it('resourceMetadata: its URL is named in challenges; authorization servers default to URL issuers', () => {
+    const options = new SessionOptions({ ...base, realm: 'api', resourceMetadata: { resource: 'https://api.example/v1' } });
+    expect(options.resourceMetadata).toMatchObject({ path: '/.well-known/oauth-protected-resource/v1', authorizationServers: ['https://idp.example'] });
+    expect(options.challenge).toEqual({ realm: 'api', resourceMetadata: 'https://api.example/.well-known/oauth-protected-resource/v1' });
+    expect(configError({ issuer: 'P2abc', resourceMetadata: { resource: 'https://api.example' } }).option).toBe('resourceMetadata.authorizationServers');
+  });
+});
