@@ -1,4 +1,4 @@
-/** Markdown tables: readable in a terminal and pasted as is into the README. */
+/** Markdown tables: readable in a terminal and pasted as is into docs/performance.md. */
 export function markdownTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: readonly string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;

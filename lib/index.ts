@@ -1,13 +1,12 @@
 // Module and options
 export { SessionModule } from './session.module.js';
-export { SESSION_ASYNC_OPTIONS_TYPE, SESSION_MODULE_OPTIONS, SESSION_OPTIONS_TYPE } from './session-module.definition.js';
+export { SESSION_MODULE_OPTIONS } from './session-module.definition.js';
 export type { IssuerOptions, SessionModuleExtras, SessionModuleOptions } from './options/session-module-options.interface.js';
-export { SessionOptions, type IssuerConfig, type KeySource } from './options/session-options.js';
 export type { SessionCacheOptions } from './cache/session-cache-options.js';
-export { SESSION_OPTIONS } from './session.constants.js';
 
 // Guard and service
-export { SessionGuard } from './guard/session.guard.js';
+export { SessionGuard, type SessionCredentials } from './guard/session.guard.js';
+export type { RoutePolicy } from './requirements/route-policy.js';
 export { SessionService } from './service/session.service.js';
 
 // Route requirements
@@ -24,6 +23,9 @@ export type { StepUpOptions } from './step-up/step-up-options.js';
 export { CurrentSession } from './params/current-session.decorator.js';
 export { Tenant } from './params/tenant.decorator.js';
 export { getSession, getTenant } from './transport/request-session.js';
+export { registerTransport } from './transport/transport-registry.js';
+export type { TransportAdapter } from './transport/transport-adapter.js';
+export type { GuardedRequest } from './transport/guarded-request.js';
 
 // Transports (GraphQL, WebSocket gateways, microservices)
 export { SocketSessions } from './transport/socket-sessions.js';
@@ -52,7 +54,6 @@ export { cookieTokenExtractor } from './extraction/cookie-token.extractor.js';
 
 // Keys
 export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, type SessionAlgorithm } from './keys/algorithms.js';
-export type { KeyResolver, VerificationKey } from './keys/key-resolver.interface.js';
 
 // Identity providers
 export { ProviderDirectory } from './provider/provider-directory.js';

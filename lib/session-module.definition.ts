@@ -1,8 +1,21 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { ConfigurableModuleBuilder, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { SessionGuard } from './guard/session.guard.js';
 import { moduleEndpointControllers } from './http-endpoints/module-endpoints.js';
 import type { SessionModuleExtras, SessionModuleOptions } from './options/session-module-options.interface.js';
+
+/** What the extras (read when the module is defined, beside `useFactory`) add to the module. */
+function extraProviders(extras: SessionModuleExtras): Provider[] {
+  const providers: Provider[] = [];
+  if (extras.guard !== undefined) {
+    if (typeof extras.guard !== 'function' || !(extras.guard === SessionGuard || extras.guard.prototype instanceof SessionGuard)) {
+      throw new TypeError('SessionModule: guard must be SessionGuard or a class that extends it');
+    }
+    providers.push({ provide: SessionGuard, useClass: extras.guard });
+  }
+  if (extras.globalGuard !== false) providers.push({ provide: APP_GUARD, useExisting: SessionGuard });
+  return providers;
+}
 
 export const {
   ConfigurableModuleClass: ConfigurableSessionModule,
@@ -11,13 +24,10 @@ export const {
   ASYNC_OPTIONS_TYPE: SESSION_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<SessionModuleOptions>({ moduleName: 'Session' })
   .setClassMethodName('forRoot')
-  .setExtras<SessionModuleExtras>({ globalGuard: true }, (definition, extras) => ({
+  .setExtras<SessionModuleExtras>({ globalGuard: true, guard: undefined }, (definition, extras) => ({
     ...definition,
     global: true,
     controllers: [...(definition.controllers ?? []), ...moduleEndpointControllers()],
-    providers: [
-      ...(definition.providers ?? []),
-      ...(extras.globalGuard === false ? [] : [{ provide: APP_GUARD, useExisting: SessionGuard }]),
-    ],
+    providers: [...(definition.providers ?? []), ...extraProviders(extras)],
   }))
   .build();

@@ -16,3 +16,8 @@ export const bearerTokenExtractor: TokenExtractor = (request) => {
   }
   return credentials;
 };
+
+/** A bare token, or one already written `Bearer <token>`, as the value of an `Authorization` header. */
+export function asAuthorization(token: string): string {
+  return /^bearer\s/i.test(token) ? token : `Bearer ${token}`;
+}

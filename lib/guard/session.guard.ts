@@ -15,12 +15,27 @@ import { SessionService } from '../service/session.service.js';
 import { SESSION_OPTIONS } from '../session.constants.js';
 import { resolveTenant } from '../tenants/tenant-resolver.js';
 import type { GuardedRequest } from '../transport/guarded-request.js';
-import { guardedRequest } from '../transport/transport-request.js';
+import { keepSession } from '../transport/request-session.js';
+import { guardedRequest } from '../transport/transport-registry.js';
+
+/** Where the request's session comes from: what `locateCredentials` found. */
+export interface SessionCredentials {
+  /** The session token, when the request carries one. */
+  readonly token?: string;
+  /** The refresh cookie, when automatic refresh may use it. */
+  readonly refreshToken?: string;
+  /** The browser sent these by itself (a cookie): the CSRF check applies. */
+  readonly fromCookie: boolean;
+}
 
 /**
- * Checks the session token on every route that is not `@Public()`: find the token, verify it,
- * resolve the tenant, check the route's requirements. Each step is a protected method, so an
- * application can change one step by extending the guard.
+ * Checks the session on every route that is not `@Public()`, and on WebSocket connections
+ * (`SocketSessions.admit`), through one admission pipeline:
+ *
+ *   locate credentials -> CSRF -> validate (or refresh) -> tenant -> requirements -> keep
+ *
+ * Each step is a protected method: an application changes one by extending the guard (and
+ * passing the subclass as `guard` to `forRoot()`, so connection checks use it too).
  */
 @Injectable()
 export class SessionGuard implements CanActivate {
@@ -39,19 +54,7 @@ export class SessionGuard implements CanActivate {
     if (policy.access === 'public') return true;
     const request = this.getRequest(context);
     try {
-      const token = this.extractToken(request);
-      const cookieToken = token !== undefined && this.isCookieToken(request, token);
-      const refreshToken = token === undefined || cookieToken ? this.extractRefreshToken(request) : undefined;
-      if (token === undefined && refreshToken === undefined) {
-        if (policy.access === 'optional') return true;
-        throw new SessionError('token_missing');
-      }
-      if (cookieToken || refreshToken !== undefined) this.checkCsrf(request);
-      const session = refreshToken === undefined ? await this.validate(token!) : await this.validateOrRefresh(request, token, refreshToken, policy.access === 'optional');
-      if (session === undefined) return true;
-      const tenant = this.resolveTenant(request, session);
-      this.checkRequirements(policy, session, tenant);
-      request.keepSession(withTenant(session, tenant?.id), tenant);
+      await this.admit(request, policy);
       return true;
     } catch (error) {
       // Awaited: a WebSocket or microservice refusal is built once its optional package is loaded.
@@ -59,17 +62,41 @@ export class SessionGuard implements CanActivate {
     }
   }
 
+  /**
+   * The admission pipeline, for any transport: the accepted session (kept on the request), or
+   * `undefined` when an optional route has none. Throws `SessionError`.
+   */
+  async admit(request: GuardedRequest, policy: RoutePolicy): Promise<Session | undefined> {
+    const credentials = this.locateCredentials(request);
+    if (credentials.token === undefined && credentials.refreshToken === undefined) {
+      if (policy.access === 'optional') return undefined;
+      throw new SessionError('token_missing');
+    }
+    if (credentials.fromCookie) this.checkCsrf(request);
+    const session = await this.establishSession(request, credentials, policy);
+    if (session === undefined) return undefined;
+    const tenant = this.resolveTenant(request, session);
+    this.checkRequirements(policy, session, this.isTenantScoped(request, policy) ? tenant : undefined);
+    const accepted = withTenant(session, tenant?.id);
+    keepSession(request.sessionCarriers, accepted, tenant);
+    return accepted;
+  }
+
   /** The request as the guard reads it, by transport: HTTP (Express, Fastify), GraphQL, WebSocket, microservice. */
   protected getRequest(context: ExecutionContext): GuardedRequest {
     return guardedRequest(context, this.options.transport);
   }
 
-  protected extractToken(request: GuardedRequest): string | undefined {
-    return firstToken(this.options.extractors, request);
+  /** The session token and, when it came from a cookie or is missing, the refresh cookie. */
+  protected locateCredentials(request: GuardedRequest): SessionCredentials {
+    const token = this.extractToken(request);
+    const cookieToken = token !== undefined && this.isCookieToken(request, token);
+    const refreshToken = token === undefined || cookieToken ? this.extractRefreshToken(request) : undefined;
+    return { token, refreshToken, fromCookie: cookieToken || refreshToken !== undefined };
   }
 
-  protected validate(token: string): Promise<Session> {
-    return this.sessions.validateSession(token);
+  protected extractToken(request: GuardedRequest): string | undefined {
+    return firstToken(this.options.extractors, request);
   }
 
   /** The session token came from a cookie (not the `Authorization` header): the browser sends it by itself. */
@@ -86,6 +113,16 @@ export class SessionGuard implements CanActivate {
   /** Cookie sessions on unsafe methods: an allowed `Origin` (or `Referer`) or the anti-CSRF header (403 `csrf_failed`). */
   protected checkCsrf(request: GuardedRequest): void {
     if (this.options.csrf !== false) checkCsrf(this.options.csrf, request);
+  }
+
+  /** The verified, unrevoked session: validated, or refreshed with the refresh cookie. */
+  protected establishSession(request: GuardedRequest, credentials: SessionCredentials, policy: RoutePolicy): Promise<Session | undefined> {
+    if (credentials.refreshToken === undefined) return this.validate(credentials.token!);
+    return this.validateOrRefresh(request, credentials.token, credentials.refreshToken, policy.access === 'optional');
+  }
+
+  protected validate(token: string): Promise<Session> {
+    return this.sessions.validateSession(token);
   }
 
   /**
@@ -111,12 +148,24 @@ export class SessionGuard implements CanActivate {
     request.appendSetCookie?.(sessionCookieHeaders(refreshed, this.options.cookies));
   }
 
+  /** The tenant the request names (route parameter, header, then `dct`), membership checked. */
   protected resolveTenant(request: GuardedRequest, session: Session): TenantContext | undefined {
     return resolveTenant(this.options.tenantResolution, request, session);
   }
 
-  protected checkRequirements(policy: RoutePolicy, session: Session, tenant: TenantContext | undefined): void {
-    checkPolicy(policy, session, tenant, this.options.stepUp);
+  /**
+   * Only tenant-scoped routes read tenant grants: those that declare the tenant parameter, or
+   * carry `@RequireTenant()`. Elsewhere `dct` and the tenant header never turn a tenant's grants
+   * into platform grants.
+   */
+  protected isTenantScoped(request: GuardedRequest, policy: RoutePolicy): boolean {
+    const param = this.options.tenantResolution.param;
+    return policy.requireTenant || (param !== false && request.declaresParam(param));
+  }
+
+  /** `scopedTenant`: the resolved tenant on a tenant-scoped route, else `undefined` (top-level grants). */
+  protected checkRequirements(policy: RoutePolicy, session: Session, scopedTenant: TenantContext | undefined): void {
+    checkPolicy(policy, session, scopedTenant, this.options.stepUp);
   }
 
   /**
@@ -126,7 +175,7 @@ export class SessionGuard implements CanActivate {
    */
   protected refuse(error: unknown, request: GuardedRequest): unknown {
     if (!(error instanceof SessionError)) return error;
-    this.logger.debug(`Refused ${request.describe()}: ${error.reason}`);
+    this.logger.debug(`Refused ${request.describe()}: ${error.reason} (${error.message})`);
     return request.refusal(error, this.options.challenge);
   }
 }

@@ -12,13 +12,14 @@ import { OutageLog, type KeyLogger } from './outage-log.js';
 import { PemKeyResolver } from './pem-key.resolver.js';
 import { RemoteKeySet } from './remote-key-set.js';
 import { SecretKeyResolver } from './secret-key.resolver.js';
+import { SkippedKeys } from './skipped-keys.js';
 
 const defaultLogger = new Logger('SessionKeys');
 
 /**
  * Each PEM is checked at start-up as a fetched key would be: one that no allowed algorithm
- * accepts, or that is unusable (RSA under 2048 bits, the ROCA fingerprint), is a configuration
- * error, not a silent refusal of every token.
+ * accepts, or that is unusable (RSA under 2048 bits, the ROCA fingerprint, a small-order Ed25519
+ * point), is a configuration error, not a silent refusal of every token.
  */
 async function pemResolver(pems: readonly string[], algorithms: readonly string[]): Promise<KeyResolver> {
   for (const pem of pems) {
@@ -36,7 +37,10 @@ async function pemResolver(pems: readonly string[], algorithms: readonly string[
 
 /** A configured key set gets the same screening as a fetched one; one with no usable key cannot start. */
 function localJwksResolver(jwks: JSONWebKeySet, issuer: IssuerConfig, logger: KeyLogger): KeyResolver {
-  const usable = usableKeySet(jwks, issuer.algorithms, (key, reason) => logger.warn(`Skipping ${key} of the jwks option: it ${reason}`));
+  const skipped = new SkippedKeys();
+  const usable = usableKeySet(jwks, issuer.algorithms, skipped.add);
+  const summary = skipped.summary('the jwks option', jwks.keys.length);
+  if (summary !== undefined) logger.warn(summary);
   if (!usable.keys.length) throw new SessionConfigError('jwks', 'holds no key usable for signature verification with the allowed algorithms');
   return new JwksKeyResolver(createLocalJWKSet(usable) as JoseKeySet);
 }

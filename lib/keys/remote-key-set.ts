@@ -16,6 +16,7 @@ import { allMatchingKeys, type JoseKeySet } from './jwks-key.resolver.js';
 import type { KeyResolver, VerificationKey } from './key-resolver.interface.js';
 import { usableKeySet } from './key-usability.js';
 import { OutageLog, type KeyLogger } from './outage-log.js';
+import { SkippedKeys } from './skipped-keys.js';
 
 export interface RemoteKeySetSettings {
   readonly fetchLimits: FetchLimits;
@@ -29,9 +30,6 @@ export interface RemoteKeySetSettings {
   readonly algorithms: readonly string[];
 }
 
-/** Warnings about skipped keys kept per source, so a hostile set cannot grow memory. */
-const MAX_REMEMBERED_WARNINGS = 256;
-
 const NO_MATCH = Symbol('no matching key');
 
 /**
@@ -41,14 +39,16 @@ const NO_MATCH = Symbol('no matching key');
  * - when the endpoint fails, the last good keys keep serving for up to `maxStaleMs` after their
  *   fetch (stale-if-error), with one warning per outage; no refetch for `cooldownMs` after a failure;
  * - `keys_unavailable` (503) only when no usable key is held;
- * - unusable keys (`enc`, `oct`, private, weak RSA, refused `alg`) are dropped before jose sees them.
+ * - unusable keys (`enc`, `oct`, private, weak RSA, small-order Ed25519, refused `alg`) are dropped
+ *   before jose sees them, with one summary line per fetch that skipped keys.
  */
 export class RemoteKeySet implements KeyResolver {
   /** jose records here when, and what, it last fetched successfully (its `jwksCache` hook). */
   private readonly lastGood: Partial<{ uat: number; jwks: JSONWebKeySet }> = {};
   private readonly remote: RemoteJWKSet;
   private readonly outages: OutageLog;
-  private readonly warned = new Set<string>();
+  /** The last skipped-keys summary logged: a set fetched again unchanged is not logged again. */
+  private lastSkipped?: string;
   private selector?: { uat: number; select: JoseKeySet };
   private lastFailure?: { at: number; error: unknown };
 
@@ -119,7 +119,7 @@ export class RemoteKeySet implements KeyResolver {
       return [await select(header)];
     } catch (error) {
       if (error instanceof errors.JWKSMultipleMatchingKeys) {
-        const keys = await allMatchingKeys(error);
+        const keys = await allMatchingKeys(error, header);
         return keys.length ? keys : NO_MATCH;
       }
       if (error instanceof errors.JWKSNoMatchingKey) return NO_MATCH;
@@ -152,15 +152,16 @@ export class RemoteKeySet implements KeyResolver {
         return new Response(text, { status: response.status, headers: response.headers });
       }
       if (!isPlainRecord(body) || !Array.isArray(body.keys)) return new Response(text, { status: response.status, headers: response.headers });
-      const usable = usableKeySet(body as unknown as JSONWebKeySet, this.settings.algorithms, (key, reason) => this.warnSkipped(key, reason));
+      const skipped = new SkippedKeys();
+      const usable = usableKeySet(body as unknown as JSONWebKeySet, this.settings.algorithms, skipped.add);
+      this.warnSkipped(skipped.summary(this.url.href, body.keys.length));
       return new Response(JSON.stringify(usable), { status: 200, headers: { 'content-type': 'application/json' } });
     };
   }
 
-  private warnSkipped(key: string, reason: string): void {
-    const warning = `Skipping ${key} from ${this.url.href}: it ${reason}`;
-    if (this.warned.has(warning)) return;
-    if (this.warned.size < MAX_REMEMBERED_WARNINGS) this.warned.add(warning);
-    this.logger.warn(warning);
+  private warnSkipped(summary: string | undefined): void {
+    if (summary === this.lastSkipped) return;
+    this.lastSkipped = summary;
+    if (summary !== undefined) this.logger.warn(summary);
   }
 }

@@ -1,4 +1,6 @@
+import type { Type } from '@nestjs/common';
 import type { JSONWebKeySet } from 'jose';
+import type { SessionGuard } from '../guard/session.guard.js';
 import type { SessionCacheOptions } from '../cache/session-cache-options.js';
 import type { ClaimsMapper } from '../claims/claims-mapper.interface.js';
 import type { ClaimsPreset } from '../claims/presets/index.js';
@@ -131,4 +133,10 @@ export interface SessionModuleOptions extends Partial<IssuerOptions>, LifecycleO
 export interface SessionModuleExtras {
   /** Register `SessionGuard` as `APP_GUARD`. Default `true`. */
   globalGuard?: boolean;
+  /**
+   * A subclass of `SessionGuard` that overrides some of its steps: the module then uses it
+   * everywhere, as the global guard, under `@UseGuards(SessionGuard)` and for WebSocket
+   * connections (`SocketSessions.admit`).
+   */
+  guard?: Type<SessionGuard>;
 }

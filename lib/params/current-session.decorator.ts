@@ -1,13 +1,12 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Session } from '../claims/session.interface.js';
-import { findSession } from '../transport/request-session.js';
-import { sessionCarriers } from '../transport/session-carriers.js';
+import { invocationSession } from './invocation-session.js';
 
 /**
  * The invocation's `Session` (`undefined` without one); `@CurrentSession('userId')` for one field.
  * Works in controllers, GraphQL resolvers, gateway message handlers and microservice handlers.
  */
 export const CurrentSession = createParamDecorator((field: keyof Session | undefined, context: ExecutionContext) => {
-  const session = findSession(sessionCarriers(context))?.session;
+  const session = invocationSession(context)?.session;
   return field === undefined ? session : session?.[field];
 });

@@ -7,7 +7,9 @@ import type { RoutePolicy } from './route-policy.js';
 
 /**
  * Checks a verified session against a route: tenant, then roles, then permissions, then claim
- * validators (step-up ones answer 401, see `claimsRefusal`). Grants come from the resolved tenant when there is one, else from the top level;
+ * validators (step-up ones answer 401, see `claimsRefusal`). `tenant` is the resolved tenant on a
+ * tenant-scoped route (the guard passes `undefined` elsewhere): grants come from it when there is
+ * one, else from the top level;
  * top-level requirements (`@TopLevelRoles`) always read the top level.
  */
 export function checkPolicy(policy: RoutePolicy, session: Session, tenant: TenantContext | undefined, stepUp?: StepUpConfig): void {

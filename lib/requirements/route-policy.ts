@@ -66,3 +66,10 @@ export class RoutePolicies {
     return policy;
   }
 }
+
+const accessOnly = new RoutePolicies([]);
+
+/** `@Public()` routes: the guard does not run there, so no session may be read there either. */
+export function isPublicRoute(controller: object, handler: object): boolean {
+  return accessOnly.forRoute(controller, handler).access === 'public';
+}

@@ -1,56 +1,27 @@
-import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { errors, type JWTPayload } from 'jose';
-import type { ClaimsMapper } from '../claims/claims-mapper.interface.js';
-import { tenantGrants } from '../claims/safe-values.js';
-import { createSession } from '../claims/session-factory.js';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Session } from '../claims/session.interface.js';
-import { detachedCopy } from '../cache/detached-string.js';
-import { sessionValidUntil } from '../cache/session-validity.js';
-import { VerifiedSessionCache } from '../cache/verified-session-cache.js';
 import type { SessionCookieOptions } from '../cookies/session-cookies.js';
-import { SessionError } from '../errors/session-error.js';
 import type { LogoutOptions, RefreshedSession, RefreshOptions, SessionValidation } from '../lifecycle/refreshed-session.js';
 import { SessionLifecycle } from '../lifecycle/session-lifecycle.js';
-import { TokenEndpointClient } from '../lifecycle/token-endpoint.client.js';
-import { ProviderDirectory } from '../provider/provider-directory.js';
 import { RevocationCheck } from '../revocation/revocation-check.js';
 import type { SessionOptions } from '../options/session-options.js';
-import { grantsAll, matchedGrants } from '../requirements/grant-matching.js';
+import { matchedTenantGrants, matchedTopLevelGrants, validateGrants, validateTenantGrants } from '../requirements/grant-questions.js';
 import { SESSION_OPTIONS } from '../session.constants.js';
-import { TokenVerifier } from '../verification/token-verifier.js';
-
-const NONE: readonly string[] = Object.freeze([]);
-
-function names(list: readonly string[]): readonly string[] {
-  return Array.isArray(list) ? list : NONE;
-}
+import { SessionValidator } from './session-validator.js';
 
 /**
  * Validates session tokens and answers role and permission questions by hand, with the same
  * rules as the guard. Role and permission checks are all-of; an empty list is met; an unknown
- * tenant gives `false` or `[]`, never an exception.
+ * tenant gives `false` or `[]`; an argument of the wrong type is a `TypeError`.
  */
 @Injectable()
 export class SessionService implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(SessionService.name);
-  /** Sessions already verified, by token; `undefined` when `sessionCache: false`. */
-  private readonly verified?: VerifiedSessionCache;
-  private readonly revocations: RevocationCheck;
-  private readonly lifecycle: SessionLifecycle;
-
   constructor(
     @Inject(SESSION_OPTIONS) protected readonly options: SessionOptions,
-    protected readonly verifier: TokenVerifier,
-    @Optional() directory?: ProviderDirectory,
-  ) {
-    if (options.sessionCache !== false) this.verified = new VerifiedSessionCache(options.sessionCache);
-    this.revocations = new RevocationCheck(options.revocation);
-    const endpoints = new TokenEndpointClient(options.lifecycle, directory ?? new ProviderDirectory(options), options.fetchLimits);
-    this.lifecycle = new SessionLifecycle(options.lifecycle, options.clockTolerance * 1000, endpoints, options.revocation.store, this.revocations, {
-      validate: (token) => this.validateSession(token),
-      expiredSession: (token, error) => this.expiredSession(token, error),
-    });
-  }
+    protected readonly validator: SessionValidator,
+    protected readonly revocations: RevocationCheck,
+    protected readonly lifecycle: SessionLifecycle,
+  ) {}
 
   /** Connects the revocation store (Redis) before the app serves requests. */
   async onModuleInit(): Promise<void> {
@@ -67,7 +38,8 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
    * either way.
    */
   async validateSession(token: string): Promise<Session> {
-    const session = this.verified?.get(token) ?? (await this.verifyAndRemember(token));
+    const verified = this.validator.verify(token);
+    const session = verified instanceof Promise ? await verified : verified;
     const revocation = this.checkRevocation(session);
     if (revocation !== undefined) await revocation;
     return session;
@@ -129,78 +101,36 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
     return this.lifecycle.setData(session, data);
   }
 
-  /**
-   * The session of a token refused only for being expired: jose checks the signature, `typ`,
-   * `iss`, `aud` and the required claims before `exp`, so its `JWTExpired` carries a payload
-   * that passed everything else. Anything else gives `undefined`.
-   */
-  private expiredSession(token: string, error: unknown): Session | undefined {
-    if (!(error instanceof SessionError) || error.reason !== 'token_expired' || !(error.cause instanceof errors.JWTExpired)) return undefined;
-    const payload = error.cause.payload;
-    if (typeof payload.sub !== 'string' || payload.sub.length === 0 || typeof payload.iss !== 'string') return undefined;
-    const issuer = this.verifier.verifiers.find((verifier) => verifier.config.issuers.includes(payload.iss as string));
-    if (!issuer) return undefined;
-    try {
-      return this.toSession(payload, token, issuer.config.mapClaims);
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Full verification; only a session that passes it is cached. */
-  private async verifyAndRemember(token: string): Promise<Session> {
-    const { payload, mapClaims } = await this.verifier.verify(token);
-    if (this.verified === undefined) return this.toSession(payload, token, mapClaims);
-    // The cached session must not keep the request header the token was cut from alive.
-    const kept = detachedCopy(token);
-    const session = this.toSession(payload, kept, mapClaims);
-    this.verified.set(kept, session, sessionValidUntil(session, this.options.maxTokenAge));
-    return session;
-  }
-
+  /** `true` when every role is granted at the top level; a wrong argument type is a `TypeError`, never an answer. */
   validateRoles(session: Session, roles: readonly string[]): boolean {
-    return grantsAll(session.roles, names(roles));
+    return validateGrants('validateRoles', 'roles', session, roles);
   }
 
   validatePermissions(session: Session, permissions: readonly string[]): boolean {
-    return grantsAll(session.permissions, names(permissions));
+    return validateGrants('validatePermissions', 'permissions', session, permissions);
   }
 
   validateTenantRoles(session: Session, tenantId: string, roles: readonly string[]): boolean {
-    const tenant = tenantGrants(session.tenants, tenantId);
-    return tenant !== undefined && grantsAll(tenant.roles, names(roles));
+    return validateTenantGrants('validateTenantRoles', 'roles', session, tenantId, roles);
   }
 
   validateTenantPermissions(session: Session, tenantId: string, permissions: readonly string[]): boolean {
-    const tenant = tenantGrants(session.tenants, tenantId);
-    return tenant !== undefined && grantsAll(tenant.permissions, names(permissions));
+    return validateTenantGrants('validateTenantPermissions', 'permissions', session, tenantId, permissions);
   }
 
   getMatchedRoles(session: Session, roles: readonly string[]): string[] {
-    return matchedGrants(session.roles, names(roles));
+    return matchedTopLevelGrants('getMatchedRoles', 'roles', session, roles);
   }
 
   getMatchedPermissions(session: Session, permissions: readonly string[]): string[] {
-    return matchedGrants(session.permissions, names(permissions));
+    return matchedTopLevelGrants('getMatchedPermissions', 'permissions', session, permissions);
   }
 
   getMatchedTenantRoles(session: Session, tenantId: string, roles: readonly string[]): string[] {
-    const tenant = tenantGrants(session.tenants, tenantId);
-    return tenant ? matchedGrants(tenant.roles, names(roles)) : [];
+    return matchedTenantGrants('getMatchedTenantRoles', 'roles', session, tenantId, roles);
   }
 
   getMatchedTenantPermissions(session: Session, tenantId: string, permissions: readonly string[]): string[] {
-    const tenant = tenantGrants(session.tenants, tenantId);
-    return tenant ? matchedGrants(tenant.permissions, names(permissions)) : [];
-  }
-
-  /** A custom claims mapper that throws on a strange (but validly signed) payload refuses the token. */
-  protected toSession(payload: JWTPayload, token: string, mapClaims: ClaimsMapper): Session {
-    try {
-      return createSession(payload, token, mapClaims);
-    } catch (error) {
-      this.logger.warn(`The claims mapper failed: ${error instanceof Error ? error.message : String(error)}`);
-      throw new SessionError('claim_invalid', { cause: error });
-    }
+    return matchedTenantGrants('getMatchedTenantPermissions', 'permissions', session, tenantId, permissions);
   }
 }

@@ -1,10 +1,10 @@
 import type { ExecutionContext } from '@nestjs/common';
-import type { Session, TenantContext } from '../claims/session.interface.js';
 import { appendSetCookie } from '../cookies/response-cookies.js';
 import type { SessionError } from '../errors/session-error.js';
+import { refuseRepeatedHeader } from '../extraction/single-valued-header.js';
 import type { GuardedRequest } from './guarded-request.js';
-import { keepSession } from './request-session.js';
-import { sessionCarriers } from './session-carriers.js';
+import { firstHeaderValue } from './header-value.js';
+import type { TransportAdapter } from './transport-adapter.js';
 import { GraphQLRefusal } from './transport-refusal.js';
 
 /** The parts of the GraphQL context this module reads: the HTTP request, and the response if the app puts it there. */
@@ -18,10 +18,6 @@ interface GraphQLContextLike {
 interface ResolveInfoLike {
   fieldName?: unknown;
   parentType?: { name?: unknown };
-}
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function asObject<T extends object>(value: unknown): Partial<T> {
@@ -55,7 +51,8 @@ class GraphQLGuardedRequest implements GuardedRequest {
   }
 
   header(name: string): string | undefined {
-    return single(this.graphqlContext.req?.headers?.[name]);
+    refuseRepeatedHeader(this.graphqlContext.req, name);
+    return firstHeaderValue(this.graphqlContext.req?.headers?.[name]);
   }
 
   get cookieHeader(): string | undefined {
@@ -67,6 +64,11 @@ class GraphQLGuardedRequest implements GuardedRequest {
     if (!Object.hasOwn(this.args, name)) return undefined;
     const value = this.args[name];
     return typeof value === 'string' ? value : undefined;
+  }
+
+  /** Declared by the resolver's arguments (the schema refuses arguments a field does not declare). */
+  declaresParam(name: string): boolean {
+    return Object.hasOwn(this.args, name);
   }
 
   /** The HTTP method (GraphQL over POST is an unsafe method for the CSRF check of cookie sessions). */
@@ -93,8 +95,8 @@ class GraphQLGuardedRequest implements GuardedRequest {
     return `GraphQL ${parent}.${field}`;
   }
 
-  keepSession(session: Session, tenant: TenantContext | undefined): void {
-    keepSession(sessionCarriers(this.context), session, tenant);
+  get sessionCarriers(): readonly unknown[] {
+    return graphqlCarriers(this.context);
   }
 
   /** A GraphQL error whose `extensions` carry `code` (`UNAUTHENTICATED`, `FORBIDDEN`) and `reason`. */
@@ -103,6 +105,24 @@ class GraphQLGuardedRequest implements GuardedRequest {
   }
 }
 
-export function graphqlRequest(context: ExecutionContext): GuardedRequest {
-  return new GraphQLGuardedRequest(context);
+/** The GraphQL context's HTTP request (Apollo puts it in `req`), else the context itself. */
+function requestCarrier(graphqlContext: unknown): unknown {
+  const request = asObject<GraphQLContextLike>(graphqlContext).req;
+  return typeof request === 'object' && request !== null ? request : graphqlContext;
 }
+
+/**
+ * `info` first, made afresh for each resolver call, so that two root fields of one operation
+ * naming different tenants never see each other's tenant; then the HTTP request, for field
+ * resolvers the guard does not run on.
+ */
+function graphqlCarriers(context: ExecutionContext): unknown[] {
+  return [context.getArgByIndex(3), requestCarrier(context.getArgByIndex(2))];
+}
+
+/** `@nestjs/graphql` resolvers, execution args `[root, args, context, info]`. */
+export const graphqlTransport: TransportAdapter = {
+  type: 'graphql',
+  request: (context) => new GraphQLGuardedRequest(context),
+  carriers: graphqlCarriers,
+};

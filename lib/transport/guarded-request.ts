@@ -1,4 +1,3 @@
-import type { Session, TenantContext } from '../claims/session.interface.js';
 import type { SessionError } from '../errors/session-error.js';
 import type { ChallengeParams } from '../errors/http-answer.js';
 import type { RequestCredentials } from '../extraction/token-extractor.interface.js';
@@ -8,10 +7,19 @@ import type { TenantHints } from '../tenants/tenant-resolver.js';
 export interface GuardedRequest extends RequestCredentials, TenantHints {
   /** Sets a response header (the RFC 6750 challenge), where the transport has one. */
   setResponseHeader(name: string, value: string): void;
+  /**
+   * Whether this route declares the parameter `name` itself (an HTTP path's `:tenantId`, a GraphQL
+   * field's argument); never for message fields, which are the client's choice.
+   */
+  declaresParam(name: string): boolean;
   /** For logs: `GET /path`. */
   describe(): string;
   /** Keeps the accepted session where this transport's `@CurrentSession()` and `@Tenant()` find it. */
-  keepSession(session: Session, tenant: TenantContext | undefined): void;
+  /**
+   * Where this transport keeps the accepted session, for `@CurrentSession()`, `@Tenant()` and
+   * `getSession()` to find (the same objects as its adapter's `carriers`).
+   */
+  readonly sessionCarriers: readonly unknown[];
   /**
    * The transport's own refusal for a `SessionError`: Nest's HTTP exception with its RFC 6750
    * challenge, a GraphQL error, a `WsException`, an `RpcException` (these two may be a promise).

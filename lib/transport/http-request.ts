@@ -1,10 +1,11 @@
 import type { ExecutionContext } from '@nestjs/common';
-import type { Session, TenantContext } from '../claims/session.interface.js';
 import { appendSetCookie } from '../cookies/response-cookies.js';
 import { toHttpAnswer, type ChallengeParams } from '../errors/http-answer.js';
 import type { SessionError } from '../errors/session-error.js';
+import { refuseRepeatedHeader } from '../extraction/single-valued-header.js';
 import type { GuardedRequest } from './guarded-request.js';
-import { attachSession } from './request-session.js';
+import { firstHeaderValue } from './header-value.js';
+import type { TransportAdapter } from './transport-adapter.js';
 
 /** What Express and Fastify requests both offer. */
 interface HttpRequestLike {
@@ -20,10 +21,6 @@ interface HttpResponseLike {
   setHeader?: (name: string, value: string) => unknown;
 }
 
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /**
  * An HTTP request on Express or Fastify, read lazily (nothing is parsed that the guard does not
  * ask for). A class rather than an object of closures: one allocation per request.
@@ -35,16 +32,22 @@ class HttpGuardedRequest implements GuardedRequest {
   ) {}
 
   header(name: string): string | undefined {
-    return single(this.raw.headers[name]);
+    refuseRepeatedHeader(this.raw, name);
+    return firstHeaderValue(this.raw.headers[name]);
   }
 
   get cookieHeader(): string | undefined {
-    return single(this.raw.headers.cookie);
+    return firstHeaderValue(this.raw.headers.cookie);
   }
 
   param(name: string): string | undefined {
     const value = this.raw.params?.[name];
     return typeof value === 'string' ? value : undefined;
+  }
+
+  /** Declared by the route's path (`:tenantId`): Express and Fastify set only the parameters a route declares. */
+  declaresParam(name: string): boolean {
+    return typeof this.raw.params === 'object' && this.raw.params !== null && Object.hasOwn(this.raw.params, name);
   }
 
   setResponseHeader(name: string, value: string): void {
@@ -57,8 +60,8 @@ class HttpGuardedRequest implements GuardedRequest {
     return `${this.raw.method ?? ''} ${this.raw.url ?? ''}`.trim();
   }
 
-  keepSession(session: Session, tenant: TenantContext | undefined): void {
-    attachSession(this.raw, session, tenant);
+  get sessionCarriers(): readonly unknown[] {
+    return [this.raw];
   }
 
   /** Nest's HTTP exception (status and JSON body), with the RFC 6750 challenge set on the response. */
@@ -77,6 +80,9 @@ class HttpGuardedRequest implements GuardedRequest {
   }
 }
 
-export function httpRequest(context: ExecutionContext): GuardedRequest {
-  return new HttpGuardedRequest(context.switchToHttp().getRequest<HttpRequestLike>(), context);
-}
+/** Express and Fastify: the session is kept on the framework's request. */
+export const httpTransport: TransportAdapter = {
+  type: 'http',
+  request: (context) => new HttpGuardedRequest(context.switchToHttp().getRequest<HttpRequestLike>(), context),
+  carriers: (context) => [context.switchToHttp().getRequest()],
+};

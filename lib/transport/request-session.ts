@@ -8,14 +8,12 @@ interface RequestSession {
 /** Sessions by request object: nothing is written onto the framework's request. */
 const sessions = new WeakMap<object, RequestSession>();
 
-export function attachSession(request: object, session: Session, tenant: TenantContext | undefined): void {
-  sessions.set(request, tenant ? { session, tenant } : { session });
-}
-
-/** Keeps one accepted session under each object an invocation is known by (see `sessionCarriers`). */
-export function keepSession(carriers: readonly object[], session: Session, tenant: TenantContext | undefined): void {
+/** Keeps one accepted session under each object an invocation is known by (see `TransportAdapter.carriers`). */
+export function keepSession(carriers: readonly unknown[], session: Session, tenant: TenantContext | undefined): void {
   const entry: RequestSession = tenant ? { session, tenant } : { session };
-  for (const carrier of carriers) sessions.set(carrier, entry);
+  for (const carrier of carriers) {
+    if ((typeof carrier === 'object' && carrier !== null) || typeof carrier === 'function') sessions.set(carrier, entry);
+  }
 }
 
 /** The session kept under the first of these objects that has one. */

@@ -1,9 +1,8 @@
 import type { ExecutionContext } from '@nestjs/common';
-import type { Session, TenantContext } from '../claims/session.interface.js';
 import type { SessionError } from '../errors/session-error.js';
 import type { GuardedRequest } from './guarded-request.js';
-import { keepSession } from './request-session.js';
-import { sessionCarriers } from './session-carriers.js';
+import { asAuthorization } from '../extraction/bearer-token.extractor.js';
+import type { TransportAdapter } from './transport-adapter.js';
 import { rpcRefusal } from './transport-refusal.js';
 
 /** The value at a path of own properties (never one inherited from a prototype). */
@@ -36,7 +35,7 @@ class RpcGuardedRequest implements GuardedRequest {
     if (name !== 'authorization') return undefined;
     const token = fieldAt(this.raw, this.tokenPath);
     if (typeof token !== 'string') return undefined;
-    return /^bearer\s/i.test(token) ? token : `Bearer ${token}`;
+    return asAuthorization(token);
   }
 
   /** Messages carry no cookies. */
@@ -49,6 +48,11 @@ class RpcGuardedRequest implements GuardedRequest {
     return typeof value === 'string' ? value : undefined;
   }
 
+  /** A message's fields are the client's choice: only `@RequireTenant()` makes a handler tenant-scoped. */
+  declaresParam(): boolean {
+    return false;
+  }
+
   /** A message has no response headers. */
   setResponseHeader(): void {}
 
@@ -58,8 +62,8 @@ class RpcGuardedRequest implements GuardedRequest {
     return `RPC ${typeof pattern === 'string' ? pattern : `${this.context.getClass().name}.${this.context.getHandler().name}`}`;
   }
 
-  keepSession(session: Session, tenant: TenantContext | undefined): void {
-    keepSession(sessionCarriers(this.context), session, tenant);
+  get sessionCarriers(): readonly unknown[] {
+    return rpcCarriers(this.context);
   }
 
   /** An `RpcException` carrying `{ status: 'error', statusCode, message, reason }`, sent back to the caller. */
@@ -68,6 +72,14 @@ class RpcGuardedRequest implements GuardedRequest {
   }
 }
 
-export function rpcRequest(context: ExecutionContext, tokenPath: readonly string[]): GuardedRequest {
-  return new RpcGuardedRequest(context, tokenPath);
+/** The transport context (one per message), then the message. */
+function rpcCarriers(context: ExecutionContext): unknown[] {
+  return [context.getArgByIndex(1), context.getArgByIndex(0)];
 }
+
+/** `@nestjs/microservices` handlers, args `[data, context]`; the token is a field of the message (`rpcTokenField`). */
+export const rpcTransport: TransportAdapter = {
+  type: 'rpc',
+  request: (context, config) => new RpcGuardedRequest(context, config.rpcTokenPath),
+  carriers: rpcCarriers,
+};

@@ -1,5 +1,7 @@
+import { asAuthorization } from '../extraction/bearer-token.extractor.js';
 import type { RequestCredentials } from '../extraction/token-extractor.interface.js';
 import type { TenantHints } from '../tenants/tenant-resolver.js';
+import { firstHeaderValue } from './header-value.js';
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -24,10 +26,6 @@ export function rememberUpgradeRequest(client: object, request: unknown): void {
   if (typeof request === 'object' && request !== null && typeof (request as UpgradeRequestLike).headers === 'object') {
     upgradeRequests.set(client, request as UpgradeRequestLike);
   }
-}
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function ownString(record: Readonly<Record<string, unknown>> | undefined, name: string): string | undefined {
@@ -56,15 +54,15 @@ export class SocketHandshake implements RequestCredentials, TenantHints {
   }
 
   header(name: string): string | undefined {
-    const value = single(this.headers[name]);
+    const value = firstHeaderValue(this.headers[name]);
     if (value !== undefined || name !== 'authorization') return value;
     const token = ownString(this.auth, 'token');
     if (token === undefined) return undefined;
-    return /^bearer\s/i.test(token) ? token : `Bearer ${token}`;
+    return asAuthorization(token);
   }
 
   get cookieHeader(): string | undefined {
-    return single(this.headers.cookie);
+    return firstHeaderValue(this.headers.cookie);
   }
 
   /** The tenant the connection names: socket.io `auth.tenantId`, else the handshake query (`?tenantId=`). */

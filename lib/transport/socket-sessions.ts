@@ -1,17 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { withTenant } from '../claims/session-factory.js';
 import type { Session } from '../claims/session.interface.js';
 import { SessionError } from '../errors/session-error.js';
-import { firstToken } from '../extraction/token-locator.js';
+import { SessionGuard } from '../guard/session.guard.js';
 import type { SessionOptions } from '../options/session-options.js';
-import { checkPolicy } from '../requirements/policy-check.js';
 import { compileRoutePolicy, type RoutePolicy } from '../requirements/route-policy.js';
-import { SessionService } from '../service/session.service.js';
 import { SESSION_OPTIONS } from '../session.constants.js';
-import { resolveTenant } from '../tenants/tenant-resolver.js';
-import { attachSession } from './request-session.js';
-import { rememberUpgradeRequest, SocketHandshake } from './socket-handshake.js';
+import { rememberUpgradeRequest } from './socket-handshake.js';
 import { refusalPayload, type TransportRefusalPayload } from './transport-refusal.js';
+import { socketConnectionRequest } from './ws-request.js';
 
 /** A socket.io `Socket` or a `ws` `WebSocket`, as far as refusing one goes. */
 interface SocketLike {
@@ -32,8 +28,9 @@ interface SocketLike {
  * }
  * ```
  *
- * The token comes from the handshake (`Authorization` header, socket.io `auth.token`, `DS`
- * cookie); the session must be valid, a member of the tenant the handshake names, and pass the
+ * The connection goes through the guard's own admission pipeline (the module's `SessionGuard`,
+ * or the subclass given as `guard`): token from the handshake (`Authorization` header, socket.io
+ * `auth.token`, `DS` cookie), valid session, membership of the tenant the handshake names, the
  * global claim validators. A refused connection receives the `exception` event (the payload a
  * refused message gets) and is closed (`ws`: close code 4000 + status, e.g. 4401, reason as close
  * reason). The guard then checks every message again with the same token, with the handler's
@@ -41,12 +38,12 @@ interface SocketLike {
  */
 @Injectable()
 export class SocketSessions {
-  private readonly logger = new Logger('SessionGuard');
+  private readonly logger = new Logger(SocketSessions.name);
   private readonly connectionPolicy: RoutePolicy;
 
   constructor(
-    @Inject(SESSION_OPTIONS) private readonly options: SessionOptions,
-    private readonly sessions: SessionService,
+    @Inject(SESSION_OPTIONS) options: SessionOptions,
+    private readonly guard: SessionGuard,
   ) {
     this.connectionPolicy = compileRoutePolicy({}, {}, options.claimValidators);
   }
@@ -57,16 +54,8 @@ export class SocketSessions {
    */
   async admit(client: object, upgradeRequest?: unknown): Promise<Session | undefined> {
     if (upgradeRequest !== undefined) rememberUpgradeRequest(client, upgradeRequest);
-    const handshake = new SocketHandshake(client);
     try {
-      const token = firstToken(this.options.extractors, handshake);
-      if (token === undefined) throw new SessionError('token_missing');
-      const session = await this.sessions.validateSession(token);
-      const tenant = resolveTenant(this.options.tenantResolution, handshake, session);
-      checkPolicy(this.connectionPolicy, session, tenant);
-      const accepted = withTenant(session, tenant?.id);
-      attachSession(client, accepted, tenant);
-      return accepted;
+      return await this.guard.admit(socketConnectionRequest(client), this.connectionPolicy);
     } catch (error) {
       if (error instanceof SessionError) {
         this.logger.debug(`Refused a WebSocket connection: ${error.reason}`);

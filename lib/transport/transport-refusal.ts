@@ -36,6 +36,9 @@ export class GraphQLRefusal extends HttpException {
     super(body, error.status, { cause: error });
     const { reason, failedValidators, acr_values, max_age } = body;
     this.extensions = { code: GRAPHQL_CODE[error.status] ?? 'INTERNAL_SERVER_ERROR', reason, ...(failedValidators && { failedValidators }), ...(acr_values !== undefined && { acr_values }), ...(max_age !== undefined && { max_age }) };
+    // A refusal is not a crash: no frames, whatever the environment (Apollo copies `stack` into
+    // `extensions.stacktrace` unless NODE_ENV is production or test).
+    this.stack = `GraphQLRefusal: ${this.message}`;
   }
 }
 

@@ -1,10 +1,8 @@
 import type { ExecutionContext } from '@nestjs/common';
-import type { Session, TenantContext } from '../claims/session.interface.js';
 import type { SessionError } from '../errors/session-error.js';
 import type { GuardedRequest } from './guarded-request.js';
-import { keepSession } from './request-session.js';
-import { sessionCarriers } from './session-carriers.js';
 import { SocketHandshake } from './socket-handshake.js';
+import type { TransportAdapter } from './transport-adapter.js';
 import { wsRefusal } from './transport-refusal.js';
 
 /**
@@ -41,6 +39,11 @@ class WsGuardedRequest implements GuardedRequest {
     return this.handshake.param(name);
   }
 
+  /** A message's fields are the client's choice: only `@RequireTenant()` makes a handler tenant-scoped. */
+  declaresParam(): boolean {
+    return false;
+  }
+
   /** A WebSocket message has no response headers. */
   setResponseHeader(): void {}
 
@@ -48,8 +51,8 @@ class WsGuardedRequest implements GuardedRequest {
     return `WS ${this.context.getClass().name}.${this.context.getHandler().name}`;
   }
 
-  keepSession(session: Session, tenant: TenantContext | undefined): void {
-    keepSession(sessionCarriers(this.context), session, tenant);
+  get sessionCarriers(): readonly unknown[] {
+    return wsCarriers(this.context);
   }
 
   /** A `WsException` carrying `{ status: 'error', statusCode, message, reason }`, emitted as `exception`. */
@@ -58,6 +61,42 @@ class WsGuardedRequest implements GuardedRequest {
   }
 }
 
-export function wsRequest(context: ExecutionContext): GuardedRequest {
-  return new WsGuardedRequest(context);
+/**
+ * A connection being opened (`SocketSessions.admit`): the handshake's credentials; an accepted
+ * session is kept on the client.
+ */
+class SocketConnectionRequest extends SocketHandshake implements GuardedRequest {
+  declaresParam(): boolean {
+    return false;
+  }
+
+  setResponseHeader(): void {}
+
+  describe(): string {
+    return 'WS connection';
+  }
+
+  get sessionCarriers(): readonly unknown[] {
+    return [this.raw];
+  }
+
+  refusal(error: SessionError): Promise<Error> {
+    return wsRefusal(error);
+  }
 }
+
+export function socketConnectionRequest(client: object): GuardedRequest {
+  return new SocketConnectionRequest(client);
+}
+
+/** The message when it is an object, then the client. */
+function wsCarriers(context: ExecutionContext): unknown[] {
+  return [context.getArgByIndex(1), context.getArgByIndex(0)];
+}
+
+/** `@nestjs/websockets` gateway messages, args `[client, data, ...]`, on socket.io or `ws`. */
+export const wsTransport: TransportAdapter = {
+  type: 'ws',
+  request: (context) => new WsGuardedRequest(context),
+  carriers: wsCarriers,
+};

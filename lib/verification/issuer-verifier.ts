@@ -1,3 +1,4 @@
+import { Logger, type LoggerService } from '@nestjs/common';
 import {
   compactVerify,
   errors,
@@ -12,7 +13,9 @@ import { SessionError } from '../errors/session-error.js';
 import { HMAC_MIN_SECRET_BYTES, isHmacAlgorithm } from '../keys/algorithms.js';
 import type { KeyResolver, VerificationKey } from '../keys/key-resolver.interface.js';
 import type { IssuerConfig, SessionOptions } from '../options/session-options.js';
+import { claimFailureMessage, type ClaimRules } from './claim-failure-message.js';
 import { reasonForJoseError } from './jose-error-reason.js';
+import { ProviderMismatchLog } from './provider-mismatch-log.js';
 
 /**
  * RFC 7518 section 3.2, which jose does not check. The options already keep such algorithms out of
@@ -41,14 +44,19 @@ export class IssuerVerifier {
   private readonly joseOptions: JWTVerifyOptions;
   private readonly clockTolerance: number;
   private readonly maxTokenLifetime?: number;
+  private readonly rules: ClaimRules;
+  private readonly mismatches: ProviderMismatchLog;
 
   constructor(
     readonly config: IssuerConfig,
     readonly keys: KeyResolver,
     options: SessionOptions,
+    logger: Pick<LoggerService, 'warn'> = new Logger('SessionVerification'),
   ) {
+    this.mismatches = new ProviderMismatchLog(logger, config.issuers.join(', '));
     this.clockTolerance = options.clockTolerance;
     this.maxTokenLifetime = options.maxTokenLifetime;
+    this.rules = Object.freeze({ tokenType: options.tokenType, maxTokenAge: options.maxTokenAge });
     this.joseOptions = Object.freeze({
       algorithms: [...config.algorithms],
       issuer: [...config.issuers],
@@ -61,9 +69,17 @@ export class IssuerVerifier {
   }
 
   async verify(token: string): Promise<JWTPayload> {
-    const { payload } = await this.withCandidates((getKey) => jwtVerify(token, getKey, this.joseOptions));
-    this.checkWhatJoseLeaves(payload);
-    return payload;
+    let signed = false;
+    try {
+      const { payload } = await this.withCandidates((getKey) => jwtVerify(token, getKey, this.joseOptions));
+      signed = true;
+      this.checkWhatJoseLeaves(payload);
+      return payload;
+    } catch (error) {
+      // jose checks claims only once the signature has held.
+      this.mismatches.refused(error, signed || (error instanceof SessionError && error.cause instanceof errors.JWTClaimValidationFailed));
+      throw error;
+    }
   }
 
   /**
@@ -94,29 +110,29 @@ export class IssuerVerifier {
       } catch (error) {
         if (error instanceof SessionError) throw error;
         const another = error instanceof errors.JWSSignatureVerificationFailed && candidates && attempt + 1 < candidates.length;
-        if (!another) throw new SessionError(reasonForJoseError(error), { cause: error });
+        if (!another) throw new SessionError(reasonForJoseError(error), { message: claimFailureMessage(error, this.rules), cause: error });
       }
     }
   }
 
   private checkWhatJoseLeaves(payload: JWTPayload): void {
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
-      throw new SessionError('claim_invalid', { message: 'The session token has no subject' });
+      throw new SessionError('claim_invalid', { message: '"sub" must be a non-empty string' });
     }
     // jose checks that these are numbers, but Infinity (`1e400` in JSON), 1e308 or -5 pass as such.
     for (const claim of ['exp', 'nbf', 'iat'] as const) {
       if (payload[claim] !== undefined && !isNumericDate(payload[claim])) {
-        throw new SessionError('claim_invalid', { message: `The session token's ${claim} is not a date` });
+        throw new SessionError('claim_invalid', { message: `"${claim}" must be a date: seconds from 0 to ${LATEST_NUMERIC_DATE}` });
       }
     }
     // jose compares `iat` with the clock only under maxTokenAge; a token from the future is never fine.
     if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + this.clockTolerance) {
-      throw new SessionError('claim_invalid', { message: 'The session token was issued in the future' });
+      throw new SessionError('claim_invalid', { message: '"iat" is in the future' });
     }
     if (this.maxTokenLifetime !== undefined) {
-      if (typeof payload.iat !== 'number') throw new SessionError('claim_invalid', { message: 'The session token has no iat to bound its lifetime' });
+      if (typeof payload.iat !== 'number') throw new SessionError('claim_invalid', { message: '"iat" is missing (maxTokenLifetime needs it)' });
       if ((payload.exp as number) - payload.iat > this.maxTokenLifetime) {
-        throw new SessionError('claim_invalid', { message: 'The session token was issued to live longer than allowed' });
+        throw new SessionError('claim_invalid', { message: `"exp" - "iat" is over maxTokenLifetime (${this.maxTokenLifetime} s)` });
       }
     }
   }

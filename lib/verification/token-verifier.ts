@@ -51,6 +51,11 @@ export class TokenVerifier {
     return { payload: await verifier.verify(token), mapClaims: verifier.config.mapClaims };
   }
 
+  /** The configuration of the issuer named `iss`, if it is one of ours. */
+  issuerConfig(iss: string): IssuerVerifier['config'] | undefined {
+    return this.byIssuer.get(iss)?.config;
+  }
+
   /** The guard's path without the claims step: length, shape, issuer, keys and signature. */
   async verifySignature(token: string): Promise<CompactVerifyResult> {
     return this.admit(token).verifySignature(token);

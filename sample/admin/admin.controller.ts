@@ -1,13 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
-import { CurrentSession, TopLevelRoles } from '../../lib/index.js';
+import { CurrentSession, Roles } from '../../lib/index.js';
 import { ProjectsService } from '../projects/projects.service.js';
 
 /**
- * Platform administration: `admin` among the token's top-level `roles`. `@TopLevelRoles`, not
- * `@Roles`: under `@Roles` a tenant's own `admin` would pass once the request names that tenant.
+ * Platform administration: `admin` among the token's top-level `roles`. The route is not
+ * tenant-scoped (no `:tenantId`, no `@RequireTenant()`), so `@Roles` reads the top-level roles:
+ * a tenant's own `admin` never passes, whatever tenant the token or the request names.
  */
 @Controller('admin')
-@TopLevelRoles('admin')
+@Roles('admin')
 export class AdminController {
   constructor(private readonly projects: ProjectsService) {}
 

@@ -5,10 +5,10 @@ import {
   clearSessionCookies,
   SessionConfigError,
   sessionCookieHeaders,
-  SessionOptions,
   setSessionCookies,
   type SessionModuleOptions,
 } from '../../lib/index.js';
+import { SessionOptions } from '../../lib/options/session-options.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const PEM = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----';

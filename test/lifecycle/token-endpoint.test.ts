@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { SessionOptions, type SessionModuleOptions } from '../../lib/index.js';
+import { type SessionModuleOptions } from '../../lib/index.js';
+import { SessionOptions } from '../../lib/options/session-options.js';
 import { TokenEndpointClient } from '../../lib/lifecycle/token-endpoint.client.js';
 import { ProviderDirectory } from '../../lib/provider/provider-directory.js';
 import { LoopbackServer } from '../support/loopback-server.js';

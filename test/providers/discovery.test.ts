@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { SessionConfigError, SessionError, SessionOptions, type SessionModuleOptions } from '../../lib/index.js';
+import { SessionConfigError, SessionError, type SessionModuleOptions } from '../../lib/index.js';
+import { SessionOptions } from '../../lib/options/session-options.js';
 import { authorizationServerMetadataUrl, openIdConfigurationUrl, ProviderDiscovery } from '../../lib/provider/discovery.js';
 import { ProviderDirectory } from '../../lib/provider/provider-directory.js';
 import { call, startApp, type TestApp } from '../support/app.js';

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { Controller, Get } from '@nestjs/common';
 import {
   CurrentSession,
-  SessionOptions,
   auth0Claims,
   keycloakClaims,
   oidcClaims,
@@ -10,11 +9,12 @@ import {
   type Session,
   type SessionModuleOptions,
 } from '../../lib/index.js';
+import { SessionOptions } from '../../lib/options/session-options.js';
 import { call, startApp } from '../support/app.js';
 import { makeKey, signSession, type TestKey } from '../support/keys.js';
 import { PAYLOADS, type ProviderName } from '../unit/presets/provider-payloads.js';
 
-/** The README's Scalekit example, as written there. */
+/** The Scalekit example of docs/providers.md, as written there. */
 const scalekitClaims: ClaimsMapper = (payload) => ({
   ...oidcClaims(payload),
   permissions: payload.permissions,
@@ -22,7 +22,7 @@ const scalekitClaims: ClaimsMapper = (payload) => ({
   currentTenant: payload.oid,
 });
 
-/** Each README section: the `forRoot` options it shows, and how the test sends the token. */
+/** Each section of docs/providers.md: the `forRoot` options it shows, and how the test sends the token. */
 const SECTIONS: Record<string, { options: SessionModuleOptions; fixture?: ProviderName; cookie?: string }> = {
   Descope: {
     options: { issuer: ['P2abcDEF123', 'https://api.descope.com/P2abcDEF123'], jwksUri: 'https://api.descope.com/v2/keys/P2abcDEF123' },
@@ -49,15 +49,12 @@ const SECTIONS: Record<string, { options: SessionModuleOptions; fixture?: Provid
   },
 };
 
-/** `### Title` → the JSON blocks of that subsection of "## Identity providers". */
-function readmeSections(): Map<string, unknown[]> {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const start = readme.indexOf('\n## Identity providers\n');
-  expect(start).toBeGreaterThan(0);
-  const end = readme.indexOf('\n## ', start + 1);
-  const section = readme.slice(start, end === -1 ? undefined : end);
+/** `## Title` → the JSON blocks of that section of docs/providers.md ("# Identity providers"). */
+function providerSections(): Map<string, unknown[]> {
+  const page = readFileSync(new URL('../../docs/providers.md', import.meta.url), 'utf8');
+  expect(page.startsWith('# Identity providers\n')).toBe(true);
   const sections = new Map<string, unknown[]>();
-  for (const part of section.split('\n### ').slice(1)) {
+  for (const part of page.split('\n## ').slice(1)) {
     const title = part.slice(0, part.indexOf('\n')).trim();
     const blocks = [...part.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => JSON.parse(match[1]!) as unknown);
     sections.set(title, blocks);
@@ -80,8 +77,8 @@ class GrantsController {
   }
 }
 
-describe('README "Identity providers": each payload gives the grants the README states', () => {
-  const sections = readmeSections();
+describe('docs/providers.md: each payload gives the grants the page states', () => {
+  const sections = providerSections();
   let key: TestKey;
   beforeAll(async () => {
     key = await makeKey('RS256', 'provider-key');

@@ -17,12 +17,12 @@ async function startSample(env: Record<string, string>): Promise<{ app: INestApp
 
 const run = promisify(execFile);
 
-describe('sample app, dev-issuer mode (the README flow)', () => {
+describe('sample app, dev-issuer mode (the flow of docs/sample.md)', () => {
   let sample: { app: INestApplication; url: string };
   const get = (path: string, token?: string, headers: Record<string, string> = {}) =>
     call(`${sample.url}${path}`, { headers, ...(token !== undefined && { token }) });
 
-  /** POST /dev/token, as the README's curl line does. */
+  /** POST /dev/token, as the curl line of docs/sample.md does. */
   async function devToken(body: object): Promise<string> {
     const answer = await call(`${sample.url}/dev/token`, {
       method: 'POST',
@@ -120,6 +120,12 @@ describe('sample app, dev-issuer mode (the README flow)', () => {
     expectRefusal(tampered, 401, 'signature_invalid');
     expect(tampered.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token", error_description="/);
     expectRefusal(await get('/me', 'not-a-token'), 401, 'token_malformed');
+  });
+
+  it('the platform admin route refuses a tenant admin, whatever tenant the token or the header names', async () => {
+    const tenantAdmin = await devToken({ tenants: { t1: { roles: ['admin'] } }, tenant: 't1' });
+    expectRefusal(await get('/admin/tenants', tenantAdmin), 403, 'missing_roles');
+    expectRefusal(await get('/admin/tenants', tenantAdmin, { 'x-tenant-id': 't1' }), 403, 'missing_roles');
   });
 
   it('a session for t1 is refused in t2 (tenant mismatch), by route parameter and by header', async () => {

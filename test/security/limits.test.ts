@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { SessionConfigError, SessionOptions, type SessionModuleOptions } from '../../lib/index.js';
+import { SessionConfigError, type SessionModuleOptions } from '../../lib/index.js';
+import { SessionOptions } from '../../lib/options/session-options.js';
 import { ISSUER, makeKey, type TestKey } from '../support/keys.js';
 
-/** Where each limit of the README's table lives once the options are read. */
+/** Where each limit of the table in docs/security.md lives once the options are read. */
 const EFFECTIVE: Record<string, (options: SessionOptions) => unknown> = {
   maxTokenLength: (o) => o.maxTokenLength,
   maxResponseBytes: (o) => o.fetchLimits.maxBytes,
@@ -21,29 +22,32 @@ interface LimitRow {
   documentedDefault: string;
 }
 
-/** The rows of the README's "## Limits" table. */
-function readmeLimits(): LimitRow[] {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const section = readme.slice(readme.indexOf('\n## Limits\n'), readme.indexOf('\n## ', readme.indexOf('\n## Limits\n') + 1));
+/** The rows of the "## Limits" table of docs/security.md. */
+function documentedLimits(): LimitRow[] {
+  const page = readFileSync(new URL('../../docs/security.md', import.meta.url), 'utf8');
+  const start = page.indexOf('\n## Limits\n');
+  expect(start).toBeGreaterThan(0);
+  const end = page.indexOf('\n## ', start + 1);
+  const section = page.slice(start, end === -1 ? undefined : end);
   return [...section.matchAll(/^\| `(\w+)` \| ([^|]+) \|/gm)].map(([, option, documentedDefault]) => ({ option: option!, documentedDefault: documentedDefault!.trim() }));
 }
 
-/** The first number of a README cell ("`524288` (512 KiB)", "10,000 entries, 60 s"), or undefined for "not checked". */
+/** The first number of a table cell ("`524288` (512 KiB)", "10,000 entries, 60 s"), or undefined for "not checked". */
 function documentedNumber(cell: string): number | undefined {
   const match = /[\d,]+/.exec(cell.replace(/`/g, ''));
   return match ? Number(match[0].replace(/,/g, '')) : undefined;
 }
 
-describe('limits: every one an option with a safe default, as the README lists them', () => {
+describe('limits: every one an option with a safe default, as docs/security.md lists them', () => {
   let key: TestKey;
   const base = (): SessionModuleOptions => ({ issuer: ISSUER, jwks: { keys: [key.publicJwk] } });
-  const rows = readmeLimits();
+  const rows = documentedLimits();
 
   beforeAll(async () => {
     key = await makeKey('ES256', 'limits');
   });
 
-  it('the README lists every limit the module has', () => {
+  it('docs/security.md lists every limit the module has', () => {
     expect(rows.map((row) => row.option).sort()).toEqual(Object.keys(EFFECTIVE).sort());
   });
 

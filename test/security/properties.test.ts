@@ -69,7 +69,7 @@ function payloadText(claims: Record<string, unknown>, base: Record<string, unkno
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reference model: what the README promises, written plainly
+// Reference model: what the docs promise, written plainly
 
 const NEVER_TENANT_IDS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { JSONWebKeySet, JWK } from 'jose';
-import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, SessionConfigError, SessionError, SessionOptions, type SessionModuleOptions } from '../../lib/index.js';
+import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, SessionConfigError, SessionError, type SessionModuleOptions } from '../../lib/index.js';
+import { SessionOptions } from '../../lib/options/session-options.js';
 import { createKeyResolver } from '../../lib/keys/key-resolver.factory.js';
 import { IssuerVerifier } from '../../lib/verification/issuer-verifier.js';
 import { TokenVerifier } from '../../lib/verification/token-verifier.js';

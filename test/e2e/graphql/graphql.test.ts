@@ -113,7 +113,10 @@ describe.each(HTTP_ADAPTERS)('GraphQL (Apollo, code-first) over %s', (adapter) =
     return error!;
   }
 
+  // Apollo adds stack frames to errors unless NODE_ENV is production or test: run as most staging apps do.
+  const nodeEnv = process.env.NODE_ENV;
   beforeAll(async () => {
+    delete process.env.NODE_ENV;
     key = await makeKey('ES256');
     app = await startNestApp(
       {
@@ -132,7 +135,10 @@ describe.each(HTTP_ADAPTERS)('GraphQL (Apollo, code-first) over %s', (adapter) =
       { adapter, logger },
     );
   });
-  afterAll(() => app.close());
+  afterAll(async () => {
+    process.env.NODE_ENV = nodeEnv;
+    await app.close();
+  });
 
   it('protects queries: no token is UNAUTHENTICATED token_missing', async () => {
     const answer = await gql('{ me { userId } }');
@@ -162,6 +168,22 @@ describe.each(HTTP_ADAPTERS)('GraphQL (Apollo, code-first) over %s', (adapter) =
     expect((await gql('{ greeting }')).data).toEqual({ greeting: 'hello stranger' });
     expect((await gql('{ greeting }', await tokenFor({ sub: 'U-opt' }))).data).toEqual({ greeting: 'hello U-opt' });
     expectRefused(await gql('{ greeting }', 'garbage'), 'UNAUTHENTICATED', 'token_malformed');
+  });
+
+  it('tenant scope: a tenant admin never passes a platform query through dct or x-tenant-id', async () => {
+    const tenantAdmin = await tokenFor({ dct: 't1', tenants: { t1: { roles: ['admin'] } } });
+    expectRefused(await gql('{ adminReport }', tenantAdmin), 'FORBIDDEN', 'missing_roles', ['adminReport']);
+    const viaHeader = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor({ tenants: { t1: { roles: ['admin'] } } })}`, 'x-tenant-id': 't1' },
+      body: JSON.stringify({ query: '{ adminReport }' }),
+    });
+    expectRefused({ status: viaHeader.status, ...((await viaHeader.json()) as object) }, 'FORBIDDEN', 'missing_roles', ['adminReport']);
+  });
+
+  it('refusals carry no stack frames, whatever NODE_ENV says', async () => {
+    const answer = await gql('{ adminReport }', await tokenFor({ roles: ['reader'] }));
+    expect(JSON.stringify(answer)).not.toMatch(/\.(?:js|ts):\d+|\bat /);
   });
 
   it('@Roles() on a query: FORBIDDEN missing_roles', async () => {

@@ -16,6 +16,7 @@ class TableController {
   @Roles('admin') @Get('admin') admin() { return { ok: true }; }
   @Permissions('orders:write') @Get('write') write() { return { ok: true }; }
   @RequireTenant() @Get('scoped') scoped() { return { ok: true }; }
+  @RequireTenant() @Roles('admin') @Get('tenant-admin') tenantAdmin() { return { ok: true }; }
   @RequireClaims(mfa()) @Get('mfa') mfa() { return { ok: true }; }
   @RequireClaims(claimEquals('plan', 'pro')) @Get('pro') pro() { return { ok: true }; }
 }
@@ -88,7 +89,7 @@ describe.each(HTTP_ADAPTERS)('the error table over HTTP (%s), with a realm', (ad
   it('a challenge stays a valid quoted-string when the message names a tenant with quotes and backslashes', async () => {
     const tenantId = 'acme "west" \\ branch';
     const token = await sign({ tenants: { [tenantId]: { roles: ['user'] } } });
-    const answer = await call(`${app.url}/admin`, { headers: { 'x-tenant-id': tenantId }, token });
+    const answer = await call(`${app.url}/tenant-admin`, { headers: { 'x-tenant-id': tenantId }, token });
     // expectRefusal checks error_description against "[^"\\]*": no quote or backslash inside.
     expectRefusal(answer, 403, 'missing_roles', { realm: REALM });
     expect(answer.headers.get('www-authenticate')).toContain('west');

@@ -129,6 +129,12 @@ describe.each(HTTP_ADAPTERS)('SessionService through DI in a real app (%s)', (ad
       expect(answer.body.validateRoles).toBe(true);
       expect((await report({ token: await signSession({}, { key, expiresIn: -3600 }) })).body).toEqual({ refused: 'token_expired' });
     });
+
+    it('a string where a list belongs (roles: "admin" in a request body) is a TypeError, never validateRoles: true', async () => {
+      const answer = await report({ roles: 'owner' as never });
+      expect(answer.body).toEqual({ refused: 'not a SessionError' });
+      expect(() => service.validateRoles(session, 'owner' as never)).toThrow(TypeError);
+    });
   });
 
   describe('the eight helpers', () => {

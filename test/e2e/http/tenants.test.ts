@@ -28,6 +28,9 @@ class TenantController {
   @Permissions('projects:write') @Get('projects/write')
   write(@Tenant() tenant: TenantContext | undefined, @CurrentSession() session: Session) { return seen(tenant, session); }
 
+  @RequireTenant() @Roles('admin') @Get('scoped-admin')
+  scopedAdmin() { return { ok: true }; }
+
   @RequireTenant() @Get('scoped')
   scoped(@Tenant('id') id: string) { return { tenant: id }; }
 }
@@ -115,7 +118,7 @@ describe.each(HTTP_ADAPTERS)('tenant resolution over HTTP (%s)', (adapter) => {
     });
   });
 
-  describe('roles and permissions in the tenant context', () => {
+  describe('tenant scope: only tenant-scoped routes read tenant grants', () => {
     it('@Roles is checked against the resolved tenant roles (route parameter)', async () => {
       const token = await tokenFor({ tenants });
       expect((await get('/tenants/t1/admin', token)).status).toBe(200);
@@ -126,32 +129,37 @@ describe.each(HTTP_ADAPTERS)('tenant resolution over HTTP (%s)', (adapter) => {
       expectRefusal(await get('/tenants/t2/admin', await tokenFor({ tenants }), { 'x-tenant-id': 't1' }), 403, 'missing_roles');
     });
 
-    it('top-level roles do not count once a tenant resolves', async () => {
+    it('top-level roles do not count on a tenant-scoped route', async () => {
       const token = await tokenFor({ tenants, roles: ['admin'] });
-      expectRefusal(await get('/admin', token, { 'x-tenant-id': 't2' }), 403, 'missing_roles');
       expectRefusal(await get('/tenants/t2/admin', token), 403, 'missing_roles');
+      expectRefusal(await get('/scoped-admin', token, { 'x-tenant-id': 't2' }), 403, 'missing_roles');
+      expect((await get('/scoped-admin', await tokenFor({ tenants }), { 'x-tenant-id': 't1' })).status).toBe(200);
     });
 
-    it('a tenant from dct is the context too', async () => {
-      expect((await get('/admin', await tokenFor({ tenants, dct: 't1' }))).body).toEqual({ tenant: 't1', sessionTenantId: 't1' });
-      expectRefusal(await get('/admin', await tokenFor({ tenants, dct: 't2', roles: ['admin'] })), 403, 'missing_roles');
-    });
-
-    it('top-level roles apply when no tenant resolves', async () => {
-      expect((await get('/admin', await tokenFor({ tenants, roles: ['admin'] }))).body).toEqual({ tenant: null, sessionTenantId: null });
-      expectRefusal(await get('/admin', await tokenFor({ tenants })), 403, 'missing_roles');
-    });
-
-    it('a tenant role does not count at the top level', async () => {
+    it('a tenant admin never passes a platform route, whatever x-tenant-id or dct say', async () => {
+      expectRefusal(await get('/admin', await tokenFor({ tenants }), { 'x-tenant-id': 't1' }), 403, 'missing_roles');
+      expectRefusal(await get('/admin', await tokenFor({ tenants, dct: 't1' })), 403, 'missing_roles');
       expectRefusal(await get('/admin', await tokenFor({ tenants, dct: 't9' })), 403, 'missing_roles');
     });
 
+    it('a platform route reads the top-level roles, and @Tenant() still reports the tenant that resolves', async () => {
+      const platformAdmin = { tenants, roles: ['admin'] };
+      expect((await get('/admin', await tokenFor(platformAdmin), { 'x-tenant-id': 't2' })).body).toEqual({ tenant: 't2', sessionTenantId: 't2' });
+      expect((await get('/admin', await tokenFor({ ...platformAdmin, dct: 't1' }))).body).toEqual({ tenant: 't1', sessionTenantId: 't1' });
+      expect((await get('/admin', await tokenFor(platformAdmin))).body).toEqual({ tenant: null, sessionTenantId: null });
+      expectRefusal(await get('/admin', await tokenFor({ tenants })), 403, 'missing_roles');
+    });
+
+    it('a tenant named by the request that the session is not a member of is refused on platform routes too', async () => {
+      expectRefusal(await get('/admin', await tokenFor({ tenants, roles: ['admin'] }), { 'x-tenant-id': 't9' }), 403, 'tenant_not_member');
+    });
+
     it('@Permissions follows the same rule', async () => {
-      const token = await tokenFor({ tenants, permissions: ['projects:write'] });
-      expect((await get('/projects/write', token, { 'x-tenant-id': 't1' })).status).toBe(200);
-      expectRefusal(await get('/projects/write', token, { 'x-tenant-id': 't2' }), 403, 'missing_permissions');
-      expect((await get('/projects/write', token)).body).toEqual({ tenant: null, sessionTenantId: null });
-      expectRefusal(await get('/projects/write', await tokenFor({ tenants })), 403, 'missing_permissions');
+      const tenantOnly = await tokenFor({ tenants });
+      expectRefusal(await get('/projects/write', tenantOnly, { 'x-tenant-id': 't1' }), 403, 'missing_permissions');
+      const platform = await tokenFor({ tenants, permissions: ['projects:write'] });
+      expect((await get('/projects/write', platform, { 'x-tenant-id': 't2' })).status).toBe(200);
+      expect((await get('/projects/write', platform)).body).toEqual({ tenant: null, sessionTenantId: null });
     });
   });
 

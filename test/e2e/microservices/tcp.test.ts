@@ -12,11 +12,11 @@ import {
   SessionConfigError,
   SessionGuard,
   SessionModule,
-  SessionOptions,
   Tenant,
   type SessionModuleOptions,
   type TenantContext,
 } from '../../../lib/index.js';
+import { SessionOptions } from '../../../lib/options/session-options.js';
 import { ISSUER, makeKey, signSession, type TestKey } from '../../support/keys.js';
 import { CapturingLogger } from '../../support/log-capture.js';
 
@@ -122,6 +122,14 @@ describe('microservice handlers over TCP', () => {
     });
     expect(await ask(byDefault, 'orders.delete', { orderId: 'O1', token: await tokenFor({ sub: 'U-adm', roles: ['admin'] }) })).toEqual({
       ok: { deleted: 'O1', by: 'U-adm' },
+    });
+  });
+
+  it('tenant scope: a tenant admin never passes a platform handler through the message tenantId or dct', async () => {
+    const tenantAdmin = await tokenFor({ dct: 't1', tenants: { t1: { roles: ['admin'], permissions: [] } } });
+    expect(await ask(byDefault, 'orders.delete', { orderId: 'O1', token: tenantAdmin })).toEqual({ error: expect.objectContaining({ statusCode: 403, reason: 'missing_roles' }) });
+    expect(await ask(byDefault, 'orders.delete', { orderId: 'O1', tenantId: 't1', token: tenantAdmin })).toEqual({
+      error: expect.objectContaining({ statusCode: 403, reason: 'missing_roles' }),
     });
   });
 

@@ -5,7 +5,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { JWTPayload } from 'jose';
-import { CurrentSession, Public, Roles, SessionGuard, SessionModule, SocketSessions, Tenant, type Session, type TenantContext } from '../../../lib/index.js';
+import { CurrentSession, Public, RequireTenant, Roles, SessionGuard, SessionModule, SessionService, SocketSessions, Tenant, type Session, type TenantContext } from '../../../lib/index.js';
 import { ISSUER, makeKey, signSession, type TestKey } from '../../support/keys.js';
 import { CapturingLogger } from '../../support/log-capture.js';
 import { nestMajor } from '../../support/nest-major.js';
@@ -27,7 +27,7 @@ class SendingWsExceptionFilter implements ExceptionFilter {
 
 /**
  * Nest 12 runs the global guard on gateway messages; Nest 11 runs no global guard there, so
- * the gateway names it (as the README says for Nest 11).
+ * the gateway names it (as docs/transports.md says for Nest 11).
  */
 const ON_NEST_11: ClassDecorator = nestMajor() === 11 ? (target) => {
   UseGuards(SessionGuard)(target);
@@ -63,6 +63,23 @@ class ChatGateway implements OnGatewayConnection {
   @Public() @SubscribeMessage('ping')
   ping() {
     return { event: 'ping', data: 'pong' };
+  }
+
+  /** A public handler is handed no session, as a public HTTP route is not. */
+  @Public() @SubscribeMessage('peek')
+  peek(@CurrentSession('userId') userId: string | undefined, @Tenant('id') tenantId: string | undefined) {
+    return { event: 'peek', data: { userId: userId ?? null, tenantId: tenantId ?? null } };
+  }
+
+  /** Not tenant-scoped: a message's tenantId only chooses which tenant resolves. */
+  @Roles('admin') @SubscribeMessage('platform')
+  platform() {
+    return { event: 'platform', data: 'ok' };
+  }
+
+  @RequireTenant() @Roles('admin') @SubscribeMessage('tenant-admin')
+  tenantAdmin(@Tenant('id') tenantId: string) {
+    return { event: 'tenant-admin', data: tenantId };
   }
 }
 
@@ -161,6 +178,25 @@ describe.each(ADAPTERS)('WebSocket gateway over %s', (adapter) => {
     it('@Public() messages are answered', async () => {
       const socket = await bearer();
       expect(await socket.request('ping', {})).toEqual({ event: 'ping', data: 'pong' });
+    });
+
+    it('a @Public() handler is handed no session, not the one the connection was admitted with', async () => {
+      const socket = await connectWith({ authorization: `Bearer ${await tokenFor({ sub: 'U-peek', sid: 'S-peek', dct: 't1', tenants: { t1: { roles: [], permissions: [] } } })}` });
+      expect((await socket.request('whoami', {})).data).toMatchObject({ userId: 'U-peek' });
+      expect(await socket.request('peek', {})).toEqual({ event: 'peek', data: { userId: null, tenantId: null } });
+      await app.get(SessionService).logout('S-peek');
+      expect(await socket.request('peek', {})).toEqual({ event: 'peek', data: { userId: null, tenantId: null } });
+      expect((await socket.request('whoami', {})).data).toMatchObject({ statusCode: 401, reason: 'token_revoked' });
+    });
+
+    it('tenant scope: a tenant admin never passes a platform handler; @RequireTenant() handlers read the tenant grants', async () => {
+      const tenantAdmin = await bearer({ dct: 't1', tenants: { t1: { roles: ['admin'], permissions: [] } } });
+      expect((await tenantAdmin.request('platform', { tenantId: 't1' })).data).toMatchObject({ statusCode: 403, reason: 'missing_roles' });
+      expect((await tenantAdmin.request('platform', {})).data).toMatchObject({ statusCode: 403, reason: 'missing_roles' });
+      expect(await tenantAdmin.request('tenant-admin', { tenantId: 't1' })).toEqual({ event: 'tenant-admin', data: 't1' });
+      const platformAdmin = await bearer({ roles: ['admin'], tenants: { t1: { roles: [], permissions: [] } } });
+      expect(await platformAdmin.request('platform', { tenantId: 't1' })).toEqual({ event: 'platform', data: 'ok' });
+      expect((await platformAdmin.request('tenant-admin', { tenantId: 't1' })).data).toMatchObject({ statusCode: 403, reason: 'missing_roles' });
     });
 
     it('a token that expires while connected stops being accepted', async () => {

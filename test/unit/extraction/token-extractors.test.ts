@@ -1,4 +1,5 @@
 import { bearerTokenExtractor, cookieTokenExtractor, SessionError, type RequestCredentials } from '../../../lib/index.js';
+import { isCookieValue } from '../../../lib/cookies/cookie-source.js';
 import { readCookie } from '../../../lib/extraction/cookie.parser.js';
 import { firstToken } from '../../../lib/extraction/token-locator.js';
 
@@ -31,14 +32,31 @@ describe('bearerTokenExtractor', () => {
 });
 
 describe('cookies', () => {
-  it('finds a named cookie among others, the first occurrence winning', () => {
-    expect(readCookie('a=1; DS=tok; DS=later', 'DS')).toBe('tok');
+  it('finds a named cookie among others', () => {
+    expect(readCookie('a=1; DS=tok; DS=tok', 'DS')).toBe('tok');
+    expect(readCookie('a=1; DS=tok; DS=%74ok; DS="tok"', 'DS')).toBe('tok');
     expect(readCookie('XDS=nope; DS=yes', 'DS')).toBe('yes');
     expect(readCookie('DS="quoted"', 'DS')).toBe('quoted');
     expect(readCookie('DS=a%2Eb', 'DS')).toBe('a.b');
     expect(readCookie('DS=%E0%A4%A', 'DS')).toBe('%E0%A4%A');
     expect(readCookie('other=1', 'DS')).toBeUndefined();
     expect(readCookie(undefined, 'DS')).toBeUndefined();
+  });
+
+  it('refuses the same name with different values as ambiguous (never first-wins)', () => {
+    expect(refusal(() => readCookie('a=1; DS=tok; DS=later', 'DS'))).toBe('token_malformed');
+    expect(refusal(() => readCookie('DS=tok; DS=', 'DS'))).toBe('token_malformed');
+    expect(refusal(() => cookieTokenExtractor('DS')(request({ cookie: 'DS=one; other=1; DS=two' })))).toBe('token_malformed');
+  });
+
+  it('tells a cookie token from a header token whatever the spelling of the cookie', () => {
+    const token = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln';
+    for (const spelling of [token, `%65${token.slice(1)}`, encodeURIComponent(token).replace(/\./g, '%2E'), `"${token}"`, ` ${token} `]) {
+      expect(isCookieValue(`a=1; DS=${spelling}`, token)).toBe(true);
+      expect(isCookieValue(`DS=${spelling}`, cookieTokenExtractor('DS')(request({ cookie: `DS=${spelling}` }))!)).toBe(true);
+    }
+    expect(isCookieValue('a=1; DS=other', token)).toBe(false);
+    expect(isCookieValue(undefined, token)).toBe(false);
   });
 
   it('gives no token for an empty cookie', () => {

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { SessionConfigError, SessionError, SessionOptions, type SessionModuleOptions } from '../../../lib/index.js';
+import { SessionConfigError, SessionError, type SessionModuleOptions } from '../../../lib/index.js';
+import { SessionOptions } from '../../../lib/options/session-options.js';
 import { createKeyResolver } from '../../../lib/keys/key-resolver.factory.js';
 import { ProviderDirectory } from '../../../lib/provider/provider-directory.js';
 import { JwksServer } from '../../support/jwks-server.js';
@@ -48,7 +49,7 @@ describe('createKeyResolver', () => {
       const keys = await build({ issuer: 'iss', jwks: { keys: [key.publicJwk, { ...other.publicJwk, use: 'enc' }] } }, log);
       await expect(keys.resolve({ alg: 'ES256', kid: 'sig' })).resolves.toHaveLength(1);
       await expect(keys.resolve({ alg: 'ES256', kid: 'other' })).rejects.toMatchObject({ reason: 'key_not_found' });
-      expect(log.warnings).toEqual([expect.stringMatching(/Skipping kid "other" of the jwks option: it is for use "enc"/)]);
+      expect(log.warnings).toEqual([expect.stringMatching(/Skipping kid "other" from the jwks option: it is for use "enc"/)]);
     });
 
     it('refuses to start with no usable key at all', async () => {

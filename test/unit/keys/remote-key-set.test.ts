@@ -143,7 +143,7 @@ describe('RemoteKeySet: the life cycle of a provider key set', () => {
     await expect(keys.resolve(header(current))).resolves.toHaveLength(1);
   });
 
-  it('skips unusable keys with one warning each, however often the set is fetched', async () => {
+  it('skips unusable keys with one summary line, however often the set is fetched', async () => {
     const weak = { kty: 'oct', k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA', kid: 'hmac', alg: 'HS256' };
     const enc = { ...next.publicJwk, use: 'enc' };
     server.keys = [current.publicJwk, weak as never, enc];
@@ -153,10 +153,21 @@ describe('RemoteKeySet: the life cycle of a provider key set', () => {
     advance(601 * SECOND);
     await keys.resolve(header(current));
     expect(server.hits).toBe(2);
-    expect(log.warnings).toEqual([
-      expect.stringMatching(/Skipping kid "hmac" .*symmetric/),
-      expect.stringMatching(/Skipping kid "next" .*use "enc"/),
-    ]);
+    expect(log.warnings).toEqual([expect.stringMatching(/^Skipping 2 of 3 keys from .*: 1 symmetric \(first: kid "hmac".*; 1 not for signatures \(first: kid "next", it is for use "enc"/)]);
+  });
+
+  it('a set of 100,000 junk entries: one summary line per fetch, not one warning per entry', async () => {
+    const junk = (tag: string) => Array.from({ length: 100_000 }, (_, i) => ({ kty: 'oct', kid: `${tag}${i}`, k: 'AAAA' }));
+    server.keys = [current.publicJwk, ...(junk('a') as never[])];
+    const keys = keySet({ fetchLimits: { timeoutMs: 10 * SECOND, maxBytes: 16 * 1024 * 1024 } });
+    await keys.resolve(header(current));
+    expect(log.warnings).toEqual([expect.stringMatching(/^Skipping 100000 of 100001 keys from .*: 100000 symmetric \(first: kid "a0", it is a symmetric \(oct\) key\)$/)]);
+    server.keys = [current.publicJwk, ...(junk('b') as never[])];
+    advance(601 * SECOND);
+    await keys.resolve(header(current));
+    expect(server.hits).toBe(2);
+    expect(log.warnings).toHaveLength(2);
+    expect(log.warnings[1]).toMatch(/first: kid "b0"/);
   });
 
   it('has no usable key (503) when the provider publishes only unusable ones', async () => {

@@ -1,4 +1,5 @@
-import { InMemoryRevocationStore, SessionConfigError, SessionOptions, type RevocationStore, type SessionModuleOptions } from '../../../lib/index.js';
+import { InMemoryRevocationStore, SessionConfigError, type RevocationStore, type SessionModuleOptions } from '../../../lib/index.js';
+import { SessionOptions } from '../../../lib/options/session-options.js';
 
 const jwks = { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', alg: 'ES256' }] };
 const base: SessionModuleOptions = { issuer: 'https://idp.example', jwks };

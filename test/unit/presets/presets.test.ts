@@ -2,12 +2,12 @@ import type { JWTPayload } from 'jose';
 import {
   CLAIMS_PRESETS,
   SessionConfigError,
-  SessionOptions,
   auth0Claims,
   keycloakClaims,
   type ClaimsMapper,
   type Session,
 } from '../../../lib/index.js';
+import { SessionOptions } from '../../../lib/options/session-options.js';
 import { createSession } from '../../../lib/claims/session-factory.js';
 import { PAYLOADS, withTimes } from './provider-payloads.js';
 

@@ -1,6 +1,6 @@
 /**
- * Access token payloads as each provider issues them (ids made up), the same ones the README's
- * "Identity providers" section shows. `iat`/`exp` are set when signed.
+ * Access token payloads as each provider issues them (ids made up), the same ones docs/providers.md
+ * shows. `iat`/`exp` are set when signed.
  */
 export const PAYLOADS = {
   descope: {

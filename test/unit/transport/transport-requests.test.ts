@@ -2,11 +2,10 @@ import type { ExecutionContext } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { WsException } from '@nestjs/websockets';
 import { SessionError } from '../../../lib/index.js';
-import { sessionCarriers } from '../../../lib/transport/session-carriers.js';
+import { guardedRequest, sessionCarriers } from '../../../lib/transport/transport-registry.js';
 import { rememberUpgradeRequest, SocketHandshake } from '../../../lib/transport/socket-handshake.js';
 import { readTransportOptions } from '../../../lib/transport/transport-options.js';
 import { GraphQLRefusal, refusalPayload, rpcRefusal, wsRefusal } from '../../../lib/transport/transport-refusal.js';
-import { guardedRequest } from '../../../lib/transport/transport-request.js';
 
 class Handlers {
   handle() {}

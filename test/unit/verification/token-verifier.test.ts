@@ -1,5 +1,7 @@
 import type { JWSHeaderParameters } from 'jose';
-import { SessionError, SessionOptions, type KeyResolver, type SessionModuleOptions } from '../../../lib/index.js';
+import { SessionError, type SessionModuleOptions } from '../../../lib/index.js';
+import { SessionOptions } from '../../../lib/options/session-options.js';
+import { type KeyResolver } from '../../../lib/keys/key-resolver.interface.js';
 import { createKeyResolver } from '../../../lib/keys/key-resolver.factory.js';
 import { IssuerVerifier } from '../../../lib/verification/issuer-verifier.js';
 import { TokenVerifier } from '../../../lib/verification/token-verifier.js';
