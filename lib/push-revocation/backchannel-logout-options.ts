@@ -1,3 +1,4 @@
+import { SessionConfigError } from '../errors/session-config.error.js';
 import { readOptionsObject, readReceiverConfig, type ReceiverConfig, type ReceiverContext } from './receiver-options.js';
 
 /** OpenID Connect Back-Channel Logout 1.0, as an application writes it (`backchannelLogout` in `SessionModuleOptions`). */
@@ -10,17 +11,26 @@ export interface BackchannelLogoutOptions {
   issuers?: string[];
   /** Seconds after its `iat` a logout token is accepted. Default 120. */
   maxTokenAge?: number;
+  /**
+   * `true`: every logout token with a `sub` ends all sessions of that user, even when it names a
+   * `sid`. For session tokens that do not carry the provider's `sid` (many access tokens). Default `false`.
+   */
+  logoutUser?: boolean;
 }
 
-export type BackchannelLogoutConfig = ReceiverConfig;
+export interface BackchannelLogoutConfig extends ReceiverConfig {
+  readonly logoutUser: boolean;
+}
 
 export const BACKCHANNEL_LOGOUT_OPTION_KEYS = Object.freeze(['backchannelLogout'] as const);
 
-const KNOWN: ReadonlySet<string> = new Set<keyof BackchannelLogoutOptions>(['path', 'audience', 'issuers', 'maxTokenAge']);
+const KNOWN: ReadonlySet<string> = new Set<keyof BackchannelLogoutOptions>(['path', 'audience', 'issuers', 'maxTokenAge', 'logoutUser']);
 
 /** `undefined` (or `false`): no receiver. `true`: the defaults. */
 export function readBackchannelLogoutOptions(input: { backchannelLogout?: BackchannelLogoutOptions | boolean }, context: ReceiverContext): BackchannelLogoutConfig | undefined {
   const options = readOptionsObject('backchannelLogout', input.backchannelLogout, KNOWN);
   if (options === undefined) return undefined;
-  return readReceiverConfig('backchannelLogout', options, { path: '/auth/backchannel-logout', maxTokenAge: 120 }, context);
+  if (options.logoutUser !== undefined && typeof options.logoutUser !== 'boolean') throw new SessionConfigError('backchannelLogout.logoutUser', 'must be true or false');
+  const base = readReceiverConfig('backchannelLogout', options, { path: '/auth/backchannel-logout', maxTokenAge: 120 }, context);
+  return Object.freeze({ ...base, logoutUser: options.logoutUser === true });
 }

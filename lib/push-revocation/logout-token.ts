@@ -18,7 +18,7 @@ function optionalId(payload: JWTPayload, claim: 'sid' | 'sub'): string | undefin
  * token is never taken for a logout token), and `sid` and/or `sub`. `sid` ends that session;
  * `sub` alone ends every session of the user.
  */
-export function readLogoutToken(payload: JWTPayload): PushedRevocation {
+export function readLogoutToken(payload: JWTPayload, logoutUser = false): PushedRevocation {
   const events = payload.events;
   if (!isPlainRecord(events) || !isPlainRecord(events[BACKCHANNEL_LOGOUT_EVENT])) {
     throw new PushRejection('invalid_request', `The logout token events must hold ${BACKCHANNEL_LOGOUT_EVENT} as an object`);
@@ -26,7 +26,8 @@ export function readLogoutToken(payload: JWTPayload): PushedRevocation {
   if (Object.hasOwn(payload, 'nonce')) throw new PushRejection('invalid_request', 'A logout token must not contain a nonce');
   const sid = optionalId(payload, 'sid');
   const sub = optionalId(payload, 'sub');
+  // `logoutUser`: the app's session tokens carry no provider `sid`, so only `sub` can find them.
+  if (sub !== undefined && (sid === undefined || logoutUser)) return userRevocation(sub);
   if (sid !== undefined) return { sessionId: sid };
-  if (sub !== undefined) return userRevocation(sub);
   throw new PushRejection('invalid_request', 'The logout token has neither sid nor sub');
 }

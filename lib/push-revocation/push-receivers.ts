@@ -47,12 +47,16 @@ abstract class PushReceiver {
 
 /** OpenID Connect Back-Channel Logout 1.0: a logout token ends a session (`sid`) or a user's sessions (`sub`). */
 export class BackchannelLogoutReceiver extends PushReceiver {
-  constructor(options: SessionOptions, tokens: TokenVerifier, config: BackchannelLogoutConfig) {
+  constructor(
+    options: SessionOptions,
+    tokens: TokenVerifier,
+    private readonly config: BackchannelLogoutConfig,
+  ) {
     super(options, tokens, { kind: 'bcl', typ: 'logout+jwt', typRequired: false, clockTolerance: options.clockTolerance, ...config });
   }
 
   async receive(logoutToken: unknown): Promise<PushedRevocation> {
-    return (await this.verifyAndRevoke(logoutToken, (payload) => [readLogoutToken(payload)]))[0]!;
+    return (await this.verifyAndRevoke(logoutToken, (payload) => [readLogoutToken(payload, this.config.logoutUser)]))[0]!;
   }
 }
 

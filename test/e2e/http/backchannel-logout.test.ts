@@ -21,6 +21,7 @@ describe.each(HTTP_ADAPTERS)('back-channel logout receiver (OpenID Connect Back-
   let stranger: TestKey;
   let app: TestApp;
   let plain: TestApp;
+  let userWide: TestApp;
   const now = () => Math.floor(Date.now() / 1000);
   const me = async (claims: JWTPayload) => call(`${app.url}/me`, { token: await signSession(claims, { key }) });
   const logout = (claims: JWTPayload, options: { header?: Record<string, unknown>; omit?: string[]; key?: TestKey } = {}) =>
@@ -30,9 +31,13 @@ describe.each(HTTP_ADAPTERS)('back-channel logout receiver (OpenID Connect Back-
   beforeAll(async () => {
     [key, stranger] = await Promise.all([makeKey('ES256', 'idp-key'), makeKey('ES256', 'idp-key')]);
     const options = { issuer: ISSUER, jwks: { keys: [key.publicJwk] }, clientId: CLIENT_ID };
-    [app, plain] = await Promise.all([startApp({ ...options, backchannelLogout: true }, [MeController]), startApp(options, [MeController])]);
+    [app, plain, userWide] = await Promise.all([
+      startApp({ ...options, backchannelLogout: true }, [MeController]),
+      startApp(options, [MeController]),
+      startApp({ ...options, backchannelLogout: { logoutUser: true, path: '/idp/logout' } }, [MeController]),
+    ]);
   });
-  afterAll(() => Promise.all([app.close(), plain.close()]));
+  afterAll(() => Promise.all([app.close(), plain.close(), userWide.close()]));
 
   it('a logout token with sid ends that session only: 200, no-store', async () => {
     expect((await me({ sub: 'U1', sid: 'S-a' })).status).toBe(200);
@@ -106,6 +111,13 @@ describe.each(HTTP_ADAPTERS)('back-channel logout receiver (OpenID Connect Back-
     expect(answer.headers.get('cache-control')).toBe('no-store');
     if (token) expect(JSON.stringify(answer.body)).not.toContain(token.split('.')[2] || token);
     expect((await me({ sub: 'U1', sid })).status).toBe(200);
+  });
+
+  it('logoutUser: a token naming sid and sub ends every session of the user (session tokens without the provider sid)', async () => {
+    const token = await signSession({ sub: 'U7', jti: 'access-token-id', iat: now() - 30 }, { key });
+    expect((await call(`${userWide.url}/me`, { token })).status).toBe(200);
+    expect((await postLogoutToken(`${userWide.url}/idp/logout`, await logout({ sub: 'U7', sid: 'provider-session' }))).status).toBe(200);
+    expect(await call(`${userWide.url}/me`, { token })).toMatchObject({ status: 401, body: { reason: 'token_revoked' } });
   });
 
   it('answers only POST', async () => {

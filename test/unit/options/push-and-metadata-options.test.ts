@@ -17,7 +17,7 @@ function configError(options: Partial<SessionModuleOptions>): SessionConfigError
 describe('options of the push receivers, step-up and resource metadata', () => {
   it('backchannelLogout and sharedSignals: defaults from the module', () => {
     const options = new SessionOptions({ ...base, clientId: 'web', backchannelLogout: true, sharedSignals: { authorizationHeader: 'Bearer 0123456789abcdef' } });
-    expect(options.backchannelLogout).toEqual({ path: '/auth/backchannel-logout', issuers: ['https://idp.example'], audience: ['web'], maxTokenAge: 120 });
+    expect(options.backchannelLogout).toEqual({ path: '/auth/backchannel-logout', issuers: ['https://idp.example'], audience: ['web'], maxTokenAge: 120, logoutUser: false });
     expect(options.sharedSignals).toEqual({ path: '/auth/security-events', issuers: ['https://idp.example'], audience: ['web'], maxTokenAge: 3600, authorizationHeader: 'Bearer 0123456789abcdef' });
     expect(new SessionOptions(base).backchannelLogout).toBeUndefined();
   });
@@ -31,6 +31,7 @@ describe('options of the push receivers, step-up and resource metadata', () => {
     ['a long enough transmitter secret', { sharedSignals: { audience: 'web', authorizationHeader: 'short' } }, 'sharedSignals.authorizationHeader'],
     ['a positive iat window', { backchannelLogout: { audience: 'web', maxTokenAge: 0 } }, 'backchannelLogout.maxTokenAge'],
     ['an object', { backchannelLogout: 'yes' as never }, 'backchannelLogout'],
+    ['a boolean logoutUser', { backchannelLogout: { audience: 'web', logoutUser: 'yes' as never } }, 'backchannelLogout.logoutUser'],
     ['a resource', { resourceMetadata: {} as never }, 'resourceMetadata.resource'],
     ['a resource without query', { resourceMetadata: { resource: 'https://api.example?x=1' } }, 'resourceMetadata.resource'],
     ['an https resource', { resourceMetadata: { resource: 'http://api.example' } }, 'resourceMetadata.resource'],
