@@ -1,18 +1,11 @@
 import { InMemoryRevocationStore, SessionConfigError, type RevocationStore, type SessionModuleOptions } from '../../../lib/index.js';
 import { SessionOptions } from '../../../lib/options/session-options.js';
+import { configErrorOf } from '../../support/session-error.js';
 
 const jwks = { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', alg: 'ES256' }] };
 const base: SessionModuleOptions = { issuer: 'https://idp.example', jwks };
 
-function configError(options: Partial<SessionModuleOptions>): SessionConfigError {
-  try {
-    new SessionOptions({ ...base, ...options } as SessionModuleOptions);
-  } catch (error) {
-    if (error instanceof SessionConfigError) return error;
-    throw error;
-  }
-  throw new Error('no SessionConfigError');
-}
+const configError = (options: Partial<SessionModuleOptions>): SessionConfigError => configErrorOf(() => new SessionOptions({ ...base, ...options } as SessionModuleOptions));
 
 describe('options of the push receivers, step-up and resource metadata', () => {
   it('backchannelLogout and sharedSignals: defaults from the module', () => {
