@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The system packages the test suite runs against (Debian): redis-server for the revocation-store
-# tests, chromium for the browser test. Installed with apt-get when missing and running as root
+# tests (redis-sentinel for the failover test), chromium for the browser tests. Installed with apt-get when missing and running as root
 # (CI, a fresh container); otherwise says what to install and leaves it to you.
 set -euo pipefail
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+command -v redis-sentinel >/dev/null 2>&1 || [ -x /usr/bin/redis-sentinel ] || missing+=(redis-sentinel)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 

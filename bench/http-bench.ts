@@ -44,14 +44,14 @@ export interface HttpResults {
   readonly jwksRequestsDuringLoads: number;
 }
 
-interface RunningApp {
+export interface RunningApp {
   readonly variant: AppVariant;
   readonly url: string;
   stop(): void;
 }
 
 /** Starts one variant in its own process, so that the load generator never shares its event loop. */
-function startApp(config: AppConfig): Promise<RunningApp> {
+export function startApp(config: AppConfig): Promise<RunningApp> {
   const child = fork(fileURLToPath(new URL('./server/main.js', import.meta.url)), [], {
     env: { ...process.env, BENCH_APP: JSON.stringify(config) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

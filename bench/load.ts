@@ -12,6 +12,8 @@ export interface LoadPlan {
   readonly path: string;
   /** One token for every request, or a new one per request. */
   readonly token: string | (() => string);
+  /** Instead of `Authorization: Bearer`, the headers of each request (a DPoP token and a fresh proof). */
+  readonly headers?: () => Record<string, string>;
   readonly seconds: number;
   readonly connections: number;
 }
@@ -26,9 +28,10 @@ function percentile(sorted: Float64Array, fraction: number): number {
  * histogram rounds to whole milliseconds, too coarse on loopback).
  */
 export async function runLoad(plan: LoadPlan): Promise<LoadFigures> {
-  const { token } = plan;
-  const request =
-    typeof token === 'string'
+  const { token, headers } = plan;
+  const request = headers
+    ? { method: 'GET', path: plan.path, setupRequest: (params: { headers?: Record<string, string> }) => ({ ...params, headers: { ...params.headers, ...headers() } }) }
+    : typeof token === 'string'
       ? { method: 'GET', path: plan.path, headers: { authorization: `Bearer ${token}` } }
       : {
           method: 'GET',

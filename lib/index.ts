@@ -47,6 +47,13 @@ export {
   type KeycloakClaimsOptions,
 } from './claims/presets/index.js';
 
+// Sender-constrained tokens (RFC 9449 DPoP)
+export { RequireDpop } from './dpop/require-dpop.decorator.js';
+export type { DpopForwardedHeaders, DpopMode, DpopNonceOptions, DpopOptions } from './dpop/dpop-options.js';
+
+// Opaque tokens (RFC 7662 introspection)
+export type { IntrospectionOptions } from './introspection/introspection-options.js';
+
 // Token location
 export type { RequestCredentials, TokenExtractor } from './extraction/token-extractor.interface.js';
 export { bearerTokenExtractor } from './extraction/bearer-token.extractor.js';
@@ -59,19 +66,35 @@ export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, type SessionAlgorithm } from '.
 export { ProviderDirectory } from './provider/provider-directory.js';
 export type { ProviderMetadata } from './provider/discovery.js';
 
-// Session lifecycle: refresh, logout, revocation, cookies, CSRF
+// Session lifecycle: refresh, logout, cookies, CSRF
 export type { LogoutOptions, RefreshedSession, RefreshOptions, SessionValidation } from './lifecycle/refreshed-session.js';
 export type { LifecycleOptions, SessionTokenField } from './lifecycle/lifecycle-options.js';
 export type { ClientAuthMethod } from './lifecycle/client-authentication.js';
-export type { RevocationStore, RevocationSubject } from './revocation/revocation-store.interface.js';
-export type { RevocationOptions } from './revocation/revocation-options.js';
-export { InMemoryRevocationStore, type InMemoryRevocationStoreOptions } from './revocation/in-memory-revocation.store.js';
-export { RedisRevocationStore, type RedisRevocationStoreOptions } from './revocation/redis-revocation.store.js';
-export type { RedisClientLike, RedisClientOptions } from './revocation/redis-client.js';
 export { clearSessionCookies, setSessionCookies } from './cookies/response-cookies.js';
 export { clearedSessionCookieHeaders, sessionCookieHeaders, type SessionCookieOptions, type SessionCookieTokens } from './cookies/session-cookies.js';
 export type { CookieModuleOptions } from './cookies/cookie-options.js';
 export type { CsrfOptions } from './csrf/csrf-options.js';
+
+// Stores: revocations, session data, one-time ids (docs/stores.md)
+export type { RevocationStore, RevocationSubject } from './revocation/revocation-store.interface.js';
+export type { SessionDataStore } from './revocation/session-data-store.interface.js';
+export type { ReplayStore } from './replay/replay-store.interface.js';
+export type { RevocationOptions } from './revocation/revocation-options.js';
+export type { RevocationRecord } from './revocation/revocation-record.js';
+export { RevocationLedger } from './revocation/revocation-ledger.js';
+export { InMemoryRevocationStore, type InMemoryRevocationStoreOptions } from './revocation/in-memory-revocation.store.js';
+export { RedisRevocationStore } from './revocation/redis/redis-revocation.store.js';
+export type { RedisRevocationStoreOptions } from './revocation/redis/redis-store-options.js';
+export type { RedisClientLike, RedisClientOptions } from './revocation/redis/redis-client.js';
+// Server-side sessions and the login flow
+export type { ServerSessionsOptions } from './server-sessions/server-session-options.js';
+export type { ServerSessionInfo, ServerSessionRecord } from './server-sessions/server-session-record.js';
+export type { ServerSessionStore } from './server-sessions/server-session-store.interface.js';
+export { InMemoryServerSessionStore } from './server-sessions/in-memory-server-session.store.js';
+export { RedisServerSessionStore, type RedisServerSessionStoreOptions } from './server-sessions/redis-server-session.store.js';
+export type { LoginOptions } from './login/login-options.js';
+export { LoginError, type LoginErrorReason } from './login/login-error.js';
+export type { ProviderLogoutContext, ProviderLogoutHook } from './login/provider-logout.js';
 
 // Revocation pushed by the provider; protected resource metadata
 export type { BackchannelLogoutOptions } from './push-revocation/backchannel-logout-options.js';

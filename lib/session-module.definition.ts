@@ -2,6 +2,7 @@ import { ConfigurableModuleBuilder, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { SessionGuard } from './guard/session.guard.js';
 import { moduleEndpointControllers } from './http-endpoints/module-endpoints.js';
+import { loginController } from './login/login.controller.js';
 import type { SessionModuleExtras, SessionModuleOptions } from './options/session-module-options.interface.js';
 
 /** What the extras (read when the module is defined, beside `useFactory`) add to the module. */
@@ -24,10 +25,14 @@ export const {
   ASYNC_OPTIONS_TYPE: SESSION_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<SessionModuleOptions>({ moduleName: 'Session' })
   .setClassMethodName('forRoot')
-  .setExtras<SessionModuleExtras>({ globalGuard: true, guard: undefined }, (definition, extras) => ({
+  .setExtras<SessionModuleExtras>({ globalGuard: true, guard: undefined, loginRoutes: false }, (definition, extras) => ({
     ...definition,
     global: true,
-    controllers: [...(definition.controllers ?? []), ...moduleEndpointControllers()],
     providers: [...(definition.providers ?? []), ...extraProviders(extras)],
+    controllers: [
+      ...(definition.controllers ?? []),
+      ...moduleEndpointControllers(),
+      ...(extras.loginRoutes ? [loginController(extras.loginRoutes === true ? 'auth' : extras.loginRoutes)] : []),
+    ],
   }))
   .build();

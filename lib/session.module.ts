@@ -1,8 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { SessionGuard } from './guard/session.guard.js';
 import { ProviderDirectory } from './provider/provider-directory.js';
+import { serverSessionManagerProvider, SERVER_SESSION_MANAGER } from './server-sessions/server-session.providers.js';
 import { SessionService } from './service/session.service.js';
-import { ConfigurableSessionModule } from './session-module.definition.js';
+import { ConfigurableSessionModule, type SESSION_OPTIONS_TYPE } from './session-module.definition.js';
 import { SESSION_OPTIONS } from './session.constants.js';
 import { SESSION_PROVIDERS } from './session.providers.js';
 import { SocketSessions } from './transport/socket-sessions.js';
@@ -12,8 +13,14 @@ import { SocketSessions } from './transport/socket-sessions.js';
  * Global; registers `SessionGuard` as `APP_GUARD` unless `globalGuard: false`.
  */
 @Module({
-  providers: [...SESSION_PROVIDERS, SessionService, SessionGuard, SocketSessions],
+  providers: [...SESSION_PROVIDERS, serverSessionManagerProvider, SessionService, SessionGuard, SocketSessions],
   // SESSION_OPTIONS and SessionService: `@UseGuards(SessionGuard)` instantiates the guard in the controller's module.
-  exports: [SESSION_OPTIONS, SessionService, SessionGuard, ProviderDirectory, SocketSessions],
+  exports: [SESSION_OPTIONS, SessionService, SessionGuard, ProviderDirectory, SocketSessions, SERVER_SESSION_MANAGER],
 })
-export class SessionModule extends ConfigurableSessionModule {}
+export class SessionModule extends ConfigurableSessionModule {
+  /** With `login`, the login routes are registered (under `login.path`). */
+  static override forRoot(options: typeof SESSION_OPTIONS_TYPE): DynamicModule {
+    const path = options.login?.path;
+    return super.forRoot(options.login !== undefined && options.loginRoutes === undefined ? { ...options, loginRoutes: typeof path === 'string' ? path : true } : options);
+  }
+}

@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { VerifiedSessionCache } from './cache/verified-session-cache.js';
+import { IntrospectionRouter } from './introspection/introspection-router.js';
 import { createKeyResolver } from './keys/key-resolver.factory.js';
 import { SessionLifecycle } from './lifecycle/session-lifecycle.js';
 import { TokenEndpointClient } from './lifecycle/token-endpoint.client.js';
@@ -28,16 +29,16 @@ export const SESSION_PROVIDERS: Provider[] = [
   {
     provide: ProviderDirectory,
     inject: [SESSION_OPTIONS],
-    useFactory: (options: SessionOptions) => new ProviderDirectory(options),
+    useFactory: (options: SessionOptions) => new ProviderDirectory(options.issuerConfigs, options.keyFetch),
   },
   {
     provide: TokenVerifier,
     inject: [SESSION_OPTIONS, ProviderDirectory],
     useFactory: async (options: SessionOptions, directory: ProviderDirectory) => {
       const verifiers = await Promise.all(
-        options.issuerConfigs.map(async (issuer) => new IssuerVerifier(issuer, await createKeyResolver(issuer, options, directory), options)),
+        options.issuerConfigs.map(async (issuer) => new IssuerVerifier(issuer, await createKeyResolver(issuer, options.keyFetch, directory), options.verification)),
       );
-      return new TokenVerifier(options, verifiers);
+      return new TokenVerifier(options.verification, verifiers);
     },
   },
   {
@@ -51,16 +52,21 @@ export const SESSION_PROVIDERS: Provider[] = [
     inject: [SESSION_OPTIONS],
     useFactory: (options: SessionOptions) => new RevocationCheck(options.revocation),
   },
+  {
+    provide: IntrospectionRouter,
+    inject: [SESSION_OPTIONS, ProviderDirectory, TokenVerifier],
+    useFactory: (options: SessionOptions, directory: ProviderDirectory, verifier: TokenVerifier) => new IntrospectionRouter(options, directory, verifier),
+  },
   SessionValidator,
   {
     provide: TokenEndpointClient,
     inject: [SESSION_OPTIONS, ProviderDirectory],
-    useFactory: (options: SessionOptions, directory: ProviderDirectory) => new TokenEndpointClient(options.lifecycle, directory, options.fetchLimits),
+    useFactory: (options: SessionOptions, directory: ProviderDirectory) => new TokenEndpointClient(options.lifecycle, directory, options.keyFetch.fetchLimits),
   },
   {
     provide: SessionLifecycle,
     inject: [SESSION_OPTIONS, TokenEndpointClient, RevocationCheck, SessionValidator],
     useFactory: (options: SessionOptions, endpoints: TokenEndpointClient, revocations: RevocationCheck, validator: SessionValidator) =>
-      new SessionLifecycle(options.lifecycle, options.clockTolerance * 1000, endpoints, options.revocation.store, revocations, validator),
+      new SessionLifecycle(options.lifecycle, options.verification.clockTolerance * 1000, endpoints, options.revocation.store, revocations, validator),
   },
 ];

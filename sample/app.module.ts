@@ -11,7 +11,7 @@ import { DevLoginController } from './dev-issuer/dev-login.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ProjectsController } from './projects/projects.controller.js';
 import { ProjectsService } from './projects/projects.service.js';
-import { devIssuerSessionOptions, providerSessionOptions } from './session-options.js';
+import { devIssuerSessionOptions, providerSessionOptions, SAMPLE_LOGIN_PATH } from './session-options.js';
 
 /**
  * The sample application. An application of your own imports `SessionModule` from
@@ -26,7 +26,9 @@ export class AppModule {
           SessionModule.forRootAsync({
             imports: [DevIssuerModule],
             inject: [DevIssuer],
-            useFactory: devIssuerSessionOptions,
+            useFactory: (issuer: DevIssuer) => devIssuerSessionOptions(issuer, config),
+            // The code flow's routes (GET /oidc/login ...), when the port is known: see devIssuerLogin.
+            ...(config.port !== 0 && { loginRoutes: SAMPLE_LOGIN_PATH }),
           })
         : SessionModule.forRoot(providerSessionOptions(config));
     return {

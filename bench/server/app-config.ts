@@ -16,6 +16,8 @@ export interface AppConfig {
   readonly jwksUri: string;
   /** Only for `session-guard-redis`. */
   readonly redisUrl?: string;
+  /** SessionGuard variants: RFC 9449 DPoP accepted beside Bearer (the DPoP bench). */
+  readonly dpop?: 'allowed';
 }
 
 /** What an app process answers over IPC once it listens, or when it cannot start. */

@@ -20,7 +20,7 @@ export function appModule(config: AppConfig): DynamicModule {
       const revocation = config.variant === 'session-guard-redis' ? { revocationStore: new RedisRevocationStore({ url: config.redisUrl! }) } : {};
       return {
         ...base,
-        imports: [SessionModule.forRoot({ issuer: config.issuer, audience: config.audience, jwksUri: config.jwksUri, ...revocation })],
+        imports: [SessionModule.forRoot({ issuer: config.issuer, audience: config.audience, jwksUri: config.jwksUri, ...revocation, ...(config.dpop && { dpop: config.dpop }) })],
       };
     }
     case 'passport-jwt':

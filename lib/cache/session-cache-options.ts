@@ -1,5 +1,5 @@
 import { SessionConfigError } from '../errors/session-config.error.js';
-import { numberOption } from '../options/option-readers.js';
+import { numberOption } from '../config/option-readers.js';
 import type { SessionCacheLimits } from './verified-session-cache.js';
 
 const positiveSafeInteger = (n: number): boolean => Number.isSafeInteger(n) && n > 0;

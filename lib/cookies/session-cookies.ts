@@ -1,3 +1,7 @@
+/** The cookie names the module uses unless told otherwise (Descope's). */
+export const DEFAULT_SESSION_COOKIE = 'DS';
+export const DEFAULT_REFRESH_COOKIE = 'DSR';
+
 /** Names and paths of the session cookies; the module's own settings when the guard sets them. */
 export interface SessionCookieOptions {
   /** Session-token cookie. Default `DS`. */
@@ -69,13 +73,13 @@ function secondsUntil(at: Date, now: number): number {
 export function sessionCookieHeaders(tokens: SessionCookieTokens, options: SessionCookieOptions = {}, now = Date.now()): string[] {
   const domain = options.domain === undefined ? {} : { domain: options.domain };
   const cookies = [
-    serialize({ name: options.sessionCookieName ?? 'DS', value: tokens.sessionToken, path: options.path ?? '/', maxAge: secondsUntil(tokens.expiresAt, now), ...domain }),
+    serialize({ name: options.sessionCookieName ?? DEFAULT_SESSION_COOKIE, value: tokens.sessionToken, path: options.path ?? '/', maxAge: secondsUntil(tokens.expiresAt, now), ...domain }),
   ];
   if (tokens.refreshToken !== undefined) {
     if (tokens.refreshExpiresAt === undefined) throw new TypeError('refreshExpiresAt is required with refreshToken');
     cookies.push(
       serialize({
-        name: options.refreshCookieName ?? 'DSR',
+        name: options.refreshCookieName ?? DEFAULT_REFRESH_COOKIE,
         value: tokens.refreshToken,
         path: options.refreshCookiePath ?? '/',
         maxAge: secondsUntil(tokens.refreshExpiresAt, now),
@@ -90,7 +94,7 @@ export function sessionCookieHeaders(tokens: SessionCookieTokens, options: Sessi
 export function clearedSessionCookieHeaders(options: SessionCookieOptions = {}): string[] {
   const domain = options.domain === undefined ? {} : { domain: options.domain };
   return [
-    serialize({ name: options.sessionCookieName ?? 'DS', value: '', path: options.path ?? '/', maxAge: 0, ...domain }),
-    serialize({ name: options.refreshCookieName ?? 'DSR', value: '', path: options.refreshCookiePath ?? '/', maxAge: 0, ...domain }),
+    serialize({ name: options.sessionCookieName ?? DEFAULT_SESSION_COOKIE, value: '', path: options.path ?? '/', maxAge: 0, ...domain }),
+    serialize({ name: options.refreshCookieName ?? DEFAULT_REFRESH_COOKIE, value: '', path: options.refreshCookiePath ?? '/', maxAge: 0, ...domain }),
   ];
 }

@@ -1,4 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { dpopChallengeHeader } from '../dpop/dpop-challenge.js';
+import { quote } from './quoted-string.js';
 import type { SessionError } from './session-error.js';
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
@@ -31,12 +33,10 @@ export interface HttpAnswer {
   exception: HttpException;
   /** RFC 6750 challenge, when the status calls for one. */
   wwwAuthenticate?: string;
+  /** RFC 9449 section 8: the nonce the client must put in its next DPoP proof. */
+  dpopNonce?: string;
 }
 
-/** RFC 6750 section 3: printable ASCII only, without `"` and `\` (tenant ids from a URL may hold anything). */
-function quote(value: string): string {
-  return `"${value.replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, '')}"`;
-}
 
 /** RFC 9470 section 3: the step-up parameters, named only when known. */
 function stepUpParams(error: SessionError): string[] {
@@ -57,6 +57,10 @@ function errorParams(error: SessionError): string[] | undefined {
 }
 
 function challenge(error: SessionError, params: ChallengeParams): string | undefined {
+  if (error.dpopChallenge) {
+    const dpop = dpopChallengeHeader(error, error.dpopChallenge, params.realm);
+    return params.resourceMetadata === undefined ? dpop : `${dpop}, resource_metadata=${quote(params.resourceMetadata)}`;
+  }
   const own = errorParams(error);
   if (own === undefined) return undefined;
   const all = [...(params.realm !== undefined ? [`realm=${quote(params.realm)}`] : []), ...own];
@@ -86,5 +90,6 @@ export function toHttpAnswer(error: SessionError, challengeParams?: string | Cha
   const params = typeof challengeParams === 'string' ? { realm: challengeParams } : (challengeParams ?? {});
   const exception = new HttpException(refusalBody(error), error.status, { cause: error });
   const wwwAuthenticate = challenge(error, params);
-  return wwwAuthenticate === undefined ? { exception } : { exception, wwwAuthenticate };
+  const dpopNonce = error.dpopChallenge?.nonce;
+  return { exception, ...(wwwAuthenticate !== undefined && { wwwAuthenticate }), ...(dpopNonce !== undefined && { dpopNonce }) };
 }

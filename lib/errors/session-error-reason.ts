@@ -12,6 +12,9 @@ export type SessionErrorReason =
   | 'key_not_found'
   | 'claim_invalid'
   | 'token_revoked'
+  | 'token_inactive'
+  | 'dpop_invalid'
+  | 'dpop_nonce_required'
   // 403: a valid session that the route does not admit
   | 'missing_roles'
   | 'missing_permissions'
@@ -41,6 +44,9 @@ export const REASON_STATUS: Readonly<Record<SessionErrorReason, 401 | 403 | 503>
   key_not_found: 401,
   claim_invalid: 401,
   token_revoked: 401,
+  token_inactive: 401,
+  dpop_invalid: 401,
+  dpop_nonce_required: 401,
   missing_roles: 403,
   missing_permissions: 403,
   tenant_not_member: 403,
@@ -67,6 +73,9 @@ export const REASON_MESSAGE: Readonly<Record<SessionErrorReason, string>> = Obje
   key_not_found: 'No key matches the session token',
   claim_invalid: 'A session token claim is invalid',
   token_revoked: 'The session has been revoked',
+  token_inactive: 'The identity provider says the session token is not active',
+  dpop_invalid: 'The DPoP proof or the token binding is invalid',
+  dpop_nonce_required: 'The DPoP proof must carry the nonce the server provided',
   missing_roles: 'The session lacks a required role',
   missing_permissions: 'The session lacks a required permission',
   tenant_not_member: 'The session is not a member of the requested tenant',

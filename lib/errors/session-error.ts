@@ -1,3 +1,4 @@
+import type { DpopChallenge } from '../dpop/dpop-challenge.js';
 import { REASON_MESSAGE, REASON_STATUS, type SessionErrorReason } from './session-error-reason.js';
 
 export interface SessionErrorOptions {
@@ -12,6 +13,8 @@ export interface SessionErrorOptions {
   acrValues?: readonly string[];
   /** `insufficient_user_authentication`: the longest time since authentication the route accepts, in seconds (RFC 9470). */
   maxAge?: number;
+  /** The RFC 9449 `DPoP` challenge answering this refusal, instead of `Bearer`. */
+  dpopChallenge?: DpopChallenge;
 }
 
 /** The one error type of this module: every refusal carries a stable `reason`. */
@@ -23,6 +26,7 @@ export class SessionError extends Error {
   readonly providerError?: string;
   readonly acrValues?: readonly string[];
   readonly maxAge?: number;
+  readonly dpopChallenge?: DpopChallenge;
 
   constructor(reason: SessionErrorReason, options: SessionErrorOptions = {}) {
     super(options.message ?? REASON_MESSAGE[reason], options.cause === undefined ? undefined : { cause: options.cause });
@@ -32,6 +36,7 @@ export class SessionError extends Error {
     if (options.providerError !== undefined) this.providerError = options.providerError;
     if (options.acrValues?.length) this.acrValues = Object.freeze([...options.acrValues]);
     if (options.maxAge !== undefined) this.maxAge = options.maxAge;
+    if (options.dpopChallenge !== undefined) this.dpopChallenge = options.dpopChallenge;
   }
 }
 

@@ -1,9 +1,11 @@
-import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { withTenant } from '../claims/session-factory.js';
 import type { Session, TenantContext } from '../claims/session.interface.js';
 import { isCookieValue } from '../cookies/cookie-source.js';
 import { clearedSessionCookieHeaders, sessionCookieHeaders } from '../cookies/session-cookies.js';
 import { checkCsrf } from '../csrf/csrf-check.js';
+import { DpopAdmission } from '../dpop/dpop-admission.js';
+import type { DpopMode } from '../dpop/dpop-options.js';
 import { SessionError } from '../errors/session-error.js';
 import { readCookie } from '../extraction/cookie.parser.js';
 import { firstToken } from '../extraction/token-locator.js';
@@ -11,6 +13,9 @@ import type { RefreshedSession } from '../lifecycle/refreshed-session.js';
 import type { SessionOptions } from '../options/session-options.js';
 import { checkPolicy } from '../requirements/policy-check.js';
 import { RoutePolicies, type RoutePolicy } from '../requirements/route-policy.js';
+import { SERVER_SESSION_MANAGER } from '../server-sessions/server-session.providers.js';
+import type { ServerSessionManager } from '../server-sessions/server-session-manager.js';
+import { ServerSessionSource } from '../server-sessions/server-session-source.js';
 import { SessionService } from '../service/session.service.js';
 import { SESSION_OPTIONS } from '../session.constants.js';
 import { resolveTenant } from '../tenants/tenant-resolver.js';
@@ -26,6 +31,8 @@ export interface SessionCredentials {
   readonly refreshToken?: string;
   /** The browser sent these by itself (a cookie): the CSRF check applies. */
   readonly fromCookie: boolean;
+  /** The token came as `Authorization: DPoP` (RFC 9449): a proof must come with it. */
+  readonly dpop?: boolean;
 }
 
 /**
@@ -41,12 +48,18 @@ export interface SessionCredentials {
 export class SessionGuard implements CanActivate {
   protected readonly logger = new Logger(SessionGuard.name);
   private readonly policies: RoutePolicies;
+  private readonly dpop: DpopAdmission;
+  /** Server-side sessions: the session id cookie -> the stored session token. */
+  private readonly serverSessions?: ServerSessionSource;
 
   constructor(
     @Inject(SESSION_OPTIONS) protected readonly options: SessionOptions,
     protected readonly sessions: SessionService,
+    @Optional() @Inject(SERVER_SESSION_MANAGER) serverSessions?: ServerSessionManager,
   ) {
     this.policies = new RoutePolicies(options.claimValidators);
+    this.dpop = new DpopAdmission(options.dpop, options.verification.clockTolerance, options.revocation);
+    if (serverSessions) this.serverSessions = new ServerSessionSource(serverSessions, sessions, options.csrf);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -67,14 +80,19 @@ export class SessionGuard implements CanActivate {
    * `undefined` when an optional route has none. Throws `SessionError`.
    */
   async admit(request: GuardedRequest, policy: RoutePolicy): Promise<Session | undefined> {
-    const credentials = this.locateCredentials(request);
-    if (credentials.token === undefined && credentials.refreshToken === undefined) {
+    const dpopMode = policy.requireDpop ? 'required' : this.options.dpop.mode;
+    const credentials = this.locateCredentials(request, dpopMode);
+    const noToken = credentials.token === undefined && credentials.refreshToken === undefined;
+    // Server-side sessions: the session id cookie -> the stored session token (the source checks CSRF).
+    const serverSession = noToken ? await this.serverSessions?.locate(request) : undefined;
+    if (noToken && serverSession === undefined) {
       if (policy.access === 'optional') return undefined;
-      throw new SessionError('token_missing');
+      throw dpopMode === undefined ? new SessionError('token_missing') : this.dpop.missing(dpopMode);
     }
     if (credentials.fromCookie) this.checkCsrf(request);
-    const session = await this.establishSession(request, credentials, policy);
+    const session = serverSession ?? (await this.dpop.challenging(credentials.dpop === true, this.establishSession(request, credentials, policy)));
     if (session === undefined) return undefined;
+    if (dpopMode !== undefined) await this.checkProof(request, credentials, dpopMode, session);
     const tenant = this.resolveTenant(request, session);
     this.checkRequirements(policy, session, this.isTenantScoped(request, policy) ? tenant : undefined);
     const accepted = withTenant(session, tenant?.id);
@@ -87,8 +105,10 @@ export class SessionGuard implements CanActivate {
     return guardedRequest(context, this.options.transport);
   }
 
-  /** The session token and, when it came from a cookie or is missing, the refresh cookie. */
-  protected locateCredentials(request: GuardedRequest): SessionCredentials {
+  /** The session token and, when it came from a cookie or is missing, the refresh cookie. With DPoP on, `Authorization: DPoP` first. */
+  protected locateCredentials(request: GuardedRequest, dpopMode?: DpopMode): SessionCredentials {
+    const dpopToken = dpopMode === undefined ? undefined : this.dpop.dpopToken(request);
+    if (dpopToken !== undefined) return { token: dpopToken, fromCookie: false, dpop: true };
     const token = this.extractToken(request);
     const cookieToken = token !== undefined && this.isCookieToken(request, token);
     const refreshToken = token === undefined || cookieToken ? this.extractRefreshToken(request) : undefined;
@@ -107,7 +127,7 @@ export class SessionGuard implements CanActivate {
   /** The refresh cookie, when automatic refresh is on and the transport can set the new cookies. */
   protected extractRefreshToken(request: GuardedRequest): string | undefined {
     if (!this.options.lifecycle.autoRefresh || request.appendSetCookie === undefined) return undefined;
-    return readCookie(request.cookieHeader, this.options.cookies.refreshCookieName ?? 'DSR') || undefined;
+    return readCookie(request.cookieHeader, this.options.cookies.refreshCookieName) || undefined;
   }
 
   /** Cookie sessions on unsafe methods: an allowed `Origin` (or `Referer`) or the anti-CSRF header (403 `csrf_failed`). */
@@ -146,6 +166,18 @@ export class SessionGuard implements CanActivate {
 
   protected setSessionCookies(request: GuardedRequest, refreshed: RefreshedSession): void {
     request.appendSetCookie?.(sessionCookieHeaders(refreshed, this.options.cookies));
+  }
+
+  /**
+   * RFC 9449, on every request (the verified-session cache never spares it): the proof, where the
+   * transport has an HTTP request (HTTP, GraphQL over HTTP), and the token's binding. Sends the
+   * current `DPoP-Nonce` when server nonces are on.
+   */
+  protected async checkProof(request: GuardedRequest, credentials: SessionCredentials, mode: DpopMode, session: Session): Promise<void> {
+    const url = request.requestUrl?.(this.options.dpop.forwardedHeaders);
+    const target = { header: (name: string) => request.header(name), cookieHeader: request.cookieHeader, raw: request.raw, method: request.method, ...(url && { url }) };
+    const nonce = await this.dpop.challenging(credentials.dpop === true, this.dpop.admit(mode, credentials.dpop ? 'dpop' : 'other', target, session));
+    if (nonce !== undefined) request.setResponseHeader('DPoP-Nonce', nonce);
   }
 
   /** The tenant the request names (route parameter, header, then `dct`), membership checked. */

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { createLocalJWKSet, exportJWK, importSPKI, type JSONWebKeySet } from 'jose';
 import { SessionConfigError } from '../errors/session-config.error.js';
-import type { IssuerConfig, KeySource, SessionOptions } from '../options/session-options.js';
+import type { IssuerConfig, KeySource } from '../options/issuer-config.js';
+import type { KeyFetchConfig } from '../provider/fetch-options.js';
 import { ProviderDirectory } from '../provider/provider-directory.js';
 import { CompositeKeyResolver } from './composite-key.resolver.js';
 import { DiscoveredJwksResolver } from './discovered-jwks.resolver.js';
@@ -45,7 +46,7 @@ function localJwksResolver(jwks: JSONWebKeySet, issuer: IssuerConfig, logger: Ke
   return new JwksKeyResolver(createLocalJWKSet(usable) as JoseKeySet);
 }
 
-function resolverFor(source: KeySource, issuer: IssuerConfig, options: SessionOptions, directory: ProviderDirectory, logger: KeyLogger): Promise<KeyResolver> | KeyResolver {
+function resolverFor(source: KeySource, issuer: IssuerConfig, options: KeyFetchConfig, directory: ProviderDirectory, logger: KeyLogger): Promise<KeyResolver> | KeyResolver {
   const remote = (url: URL) =>
     new RemoteKeySet(
       url,
@@ -76,7 +77,7 @@ function resolverFor(source: KeySource, issuer: IssuerConfig, options: SessionOp
  * `prefetchKeys`: warm the remote keys now. A failure stops start-up only with `'required'`;
  * otherwise the source has already warned once and the keys are fetched on first use.
  */
-async function prefetch(resolver: KeyResolver, issuer: IssuerConfig, options: SessionOptions): Promise<void> {
+async function prefetch(resolver: KeyResolver, issuer: IssuerConfig, options: KeyFetchConfig): Promise<void> {
   if (options.prefetchKeys === false || !resolver.prefetch) return;
   try {
     await resolver.prefetch();
@@ -93,8 +94,8 @@ async function prefetch(resolver: KeyResolver, issuer: IssuerConfig, options: Se
  */
 export async function createKeyResolver(
   issuer: IssuerConfig,
-  options: SessionOptions,
-  directory: ProviderDirectory = new ProviderDirectory(options),
+  options: KeyFetchConfig,
+  directory: ProviderDirectory = new ProviderDirectory([issuer], options),
   logger: KeyLogger = defaultLogger,
 ): Promise<KeyResolver> {
   const resolvers = await Promise.all(issuer.keySources.map((source) => resolverFor(source, issuer, options, directory, logger)));

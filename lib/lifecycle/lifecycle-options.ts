@@ -1,5 +1,5 @@
 import { SessionConfigError } from '../errors/session-config.error.js';
-import { nonEmptyString, numberOption, positiveInteger } from '../options/option-readers.js';
+import { nonEmptyString, numberOption, positiveInteger } from '../config/option-readers.js';
 import { providerUrl } from '../provider/url-policy.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod, type ClientCredentials } from './client-authentication.js';
 
@@ -45,18 +45,19 @@ export const LIFECYCLE_OPTION_KEYS: readonly (keyof LifecycleOptions)[] = Object
   'tokenEndpoint', 'revocationEndpoint', 'clientId', 'clientSecret', 'clientAuthMethod', 'sessionTokenFrom', 'autoRefresh', 'maxSessionLifetime',
 ]);
 
-function readClient(input: LifecycleOptions): ClientCredentials {
-  const clientId = input.clientId === undefined ? undefined : nonEmptyString('clientId', input.clientId);
-  const clientSecret = input.clientSecret === undefined ? undefined : nonEmptyString('clientSecret', input.clientSecret);
+/** The OAuth client's id, secret and authentication method; `prefix` names where they are (`introspection.`). */
+export function readClient(input: Pick<LifecycleOptions, 'clientId' | 'clientSecret' | 'clientAuthMethod'>, prefix = ''): ClientCredentials {
+  const clientId = input.clientId === undefined ? undefined : nonEmptyString(`${prefix}clientId`, input.clientId);
+  const clientSecret = input.clientSecret === undefined ? undefined : nonEmptyString(`${prefix}clientSecret`, input.clientSecret);
   const method = input.clientAuthMethod ?? (clientSecret === undefined ? 'none' : 'client_secret_basic');
   if (!CLIENT_AUTH_METHODS.includes(method)) {
-    throw new SessionConfigError('clientAuthMethod', `must be one of ${CLIENT_AUTH_METHODS.join(', ')}, got ${JSON.stringify(method)}`);
+    throw new SessionConfigError(`${prefix}clientAuthMethod`, `must be one of ${CLIENT_AUTH_METHODS.join(', ')}, got ${JSON.stringify(method)}`);
   }
   if (method !== 'none' && (clientId === undefined || clientSecret === undefined)) {
-    throw new SessionConfigError('clientSecret', `and clientId are required with clientAuthMethod ${method}`);
+    throw new SessionConfigError(`${prefix}clientSecret`, `and clientId are required with clientAuthMethod ${method}`);
   }
   if (method === 'none' && clientSecret !== undefined) {
-    throw new SessionConfigError('clientSecret', 'is set but clientAuthMethod is "none": a public client sends no secret');
+    throw new SessionConfigError(`${prefix}clientSecret`, 'is set but clientAuthMethod is "none": a public client sends no secret');
   }
   return Object.freeze({ method, ...(clientId !== undefined && { clientId }), ...(clientSecret !== undefined && { clientSecret }) });
 }

@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import type { Session } from '../claims/session.interface.js';
 import { SessionError } from '../errors/session-error.js';
 import type { RevocationCheck } from '../revocation/revocation-check.js';
-import type { RevocationStore } from '../revocation/revocation-store.interface.js';
+import type { SessionStores } from '../revocation/session-stores.js';
 import { revocationSubject } from '../revocation/revocation-subject.js';
 import type { LifecycleConfig } from './lifecycle-options.js';
 import type { LogoutOptions, RefreshedSession, RefreshOptions, SessionValidation } from './refreshed-session.js';
@@ -59,7 +59,7 @@ export class SessionLifecycle {
     private readonly config: LifecycleConfig,
     private readonly clockToleranceMs: number,
     private readonly endpoints: TokenEndpointClient,
-    private readonly store: RevocationStore,
+    private readonly store: SessionStores,
     private readonly revocations: RevocationCheck,
     private readonly validator: SessionValidator,
   ) {}

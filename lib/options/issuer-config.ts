@@ -1,10 +1,11 @@
 import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import type { ClaimsMapper } from '../claims/claims-mapper.interface.js';
+import { readIntrospectionOptions, type IntrospectionConfig } from '../introspection/introspection-options.js';
 import { CLAIMS_PRESETS, isClaimsPreset } from '../claims/presets/index.js';
 import { SessionConfigError } from '../errors/session-config.error.js';
 import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, HMAC_MIN_SECRET_BYTES, isAsymmetricAlgorithm, isHmacAlgorithm, type SessionAlgorithm } from '../keys/algorithms.js';
 import { providerUrl } from '../provider/url-policy.js';
-import { nonEmptyStrings, rejectUnknownKeys } from './option-readers.js';
+import { nonEmptyStrings, rejectUnknownKeys } from '../config/option-readers.js';
 import type { IssuerOptions } from './session-module-options.interface.js';
 
 /** Where verification keys come from; several may be configured together. */
@@ -22,10 +23,12 @@ export interface IssuerConfig {
   readonly keySources: readonly KeySource[];
   readonly algorithms: readonly SessionAlgorithm[];
   readonly mapClaims: ClaimsMapper;
+  /** RFC 7662 for this issuer's opaque tokens. */
+  readonly introspection?: IntrospectionConfig;
 }
 
 export const ISSUER_OPTION_KEYS: ReadonlySet<string> = new Set<keyof IssuerOptions>([
-  'issuer', 'audience', 'jwksUri', 'jwks', 'publicKey', 'discovery', 'secret', 'algorithms', 'claims',
+  'issuer', 'audience', 'jwksUri', 'jwks', 'publicKey', 'discovery', 'secret', 'algorithms', 'claims', 'introspection',
 ]);
 
 const MIN_SECRET_BYTES = 32;
@@ -45,6 +48,7 @@ export function readIssuerConfig(input: IssuerOptions, prefix: string, allowInse
     keySources,
     algorithms: Object.freeze(readAlgorithms(input.algorithms, secret?.secret.byteLength, prefix)),
     mapClaims: readClaims(input.claims, prefix),
+    ...(input.introspection !== undefined && { introspection: readIntrospectionOptions(input.introspection, `${prefix}introspection.`, allowInsecureHttp) }),
   });
 }
 

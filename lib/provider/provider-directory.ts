@@ -1,6 +1,7 @@
 import { SessionConfigError } from '../errors/session-config.error.js';
 import { SessionError } from '../errors/session-error.js';
-import type { SessionOptions } from '../options/session-options.js';
+import type { IssuerConfig } from '../options/issuer-config.js';
+import type { KeyFetchConfig } from './fetch-options.js';
 import { ProviderDiscovery, type ProviderMetadata } from './discovery.js';
 import { providerUrl } from './url-policy.js';
 
@@ -13,8 +14,11 @@ export class ProviderDirectory {
   private readonly discoveries = new Map<string, ProviderDiscovery>();
   private readonly configured: ReadonlySet<string>;
 
-  constructor(private readonly options: SessionOptions) {
-    this.configured = new Set(options.issuerConfigs.flatMap((config) => config.issuers));
+  constructor(
+    issuerConfigs: readonly Pick<IssuerConfig, 'issuers'>[],
+    private readonly options: Pick<KeyFetchConfig, 'fetchLimits' | 'jwksCooldownMs' | 'allowInsecureHttp'>,
+  ) {
+    this.configured = new Set(issuerConfigs.flatMap((config) => config.issuers));
   }
 
   /**

@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import type { JWTPayload } from 'jose';
-import type { ReplayStore } from '../replay/replay-store.interface.js';
 import type { SessionOptions } from '../options/session-options.js';
 import type { TokenVerifier } from '../verification/token-verifier.js';
 import type { BackchannelLogoutConfig } from './backchannel-logout-options.js';
@@ -29,7 +28,7 @@ abstract class PushReceiver {
     tokens: TokenVerifier,
     private readonly rules: PushedTokenRules,
   ) {
-    this.verifier = new PushedTokenVerifier(tokens, options.revocation.store as unknown as ReplayStore, options.maxTokenLength);
+    this.verifier = new PushedTokenVerifier(tokens, options.revocation.store, options.verification.maxTokenLength);
   }
 
   protected async verifyAndRevoke(token: unknown, read: (payload: JWTPayload) => readonly PushedRevocation[]): Promise<readonly PushedRevocation[]> {
@@ -52,7 +51,7 @@ export class BackchannelLogoutReceiver extends PushReceiver {
     tokens: TokenVerifier,
     private readonly config: BackchannelLogoutConfig,
   ) {
-    super(options, tokens, { kind: 'bcl', typ: 'logout+jwt', typRequired: false, clockTolerance: options.clockTolerance, ...config });
+    super(options, tokens, { kind: 'bcl', typ: 'logout+jwt', typRequired: false, clockTolerance: options.verification.clockTolerance, ...config });
   }
 
   async receive(logoutToken: unknown): Promise<PushedRevocation> {
@@ -66,7 +65,7 @@ export class SharedSignalsReceiver extends PushReceiver {
   private readonly userIssuers: readonly string[];
 
   constructor(options: SessionOptions, tokens: TokenVerifier, config: SharedSignalsConfig) {
-    super(options, tokens, { kind: 'set', typ: 'secevent+jwt', typRequired: true, clockTolerance: options.clockTolerance, ...config });
+    super(options, tokens, { kind: 'set', typ: 'secevent+jwt', typRequired: true, clockTolerance: options.verification.clockTolerance, ...config });
     this.userIssuers = options.issuerConfigs.flatMap((issuer) => issuer.issuers);
   }
 

@@ -1,7 +1,5 @@
 import { SessionConfigError } from '../errors/session-config.error.js';
-import { nonEmptyStrings, numberOption, positiveInteger } from '../options/option-readers.js';
-import { isReplayStore } from '../replay/replay-store.interface.js';
-import type { RevocationStore } from '../revocation/revocation-store.interface.js';
+import { nonEmptyStrings, numberOption, positiveInteger } from '../config/option-readers.js';
 
 /** What the module already knows that a push receiver's options default to or are checked against. */
 export interface ReceiverContext {
@@ -9,7 +7,6 @@ export interface ReceiverContext {
   readonly clientId?: string;
   /** Every configured `iss`. */
   readonly issuers: readonly string[];
-  readonly store: RevocationStore;
 }
 
 /** The settings both receivers share, checked. */
@@ -31,7 +28,7 @@ export function readPath(option: string, value: unknown, fallback: string): stri
 
 /**
  * Path, accepted issuers (configured ones only: their keys verify the pushed tokens), audience
- * (default: the module's `clientId`), `iat` window; and a store that can claim a `jti` once.
+ * (default: the module's `clientId`), `iat` window.
  */
 export function readReceiverConfig(
   root: string,
@@ -44,9 +41,6 @@ export function readReceiverConfig(
   if (unknown.length) throw new SessionConfigError(`${root}.issuers`, `names ${unknown.join(', ')}, not a configured issuer (its keys are needed)`);
   if (input.audience === undefined && context.clientId === undefined) {
     throw new SessionConfigError(`${root}.audience`, 'is required (or the module clientId): the aud the provider addresses its tokens to');
-  }
-  if (!isReplayStore(context.store)) {
-    throw new SessionConfigError('revocationStore', `must implement claimOnce (ReplayStore) for ${root}: a replayed token must be refused on every instance`);
   }
   return Object.freeze({
     path: readPath(`${root}.path`, input.path, defaults.path),

@@ -1,3 +1,4 @@
+import { ExpiringMap } from '../cache/expiring-map.js';
 import type { ReplayStore } from './replay-store.interface.js';
 
 /**
@@ -5,34 +6,19 @@ import type { ReplayStore } from './replay-store.interface.js';
  * first, then the oldest claims go (a replay of an evicted id would pass, so the bound is large).
  */
 export class InMemoryReplayStore implements ReplayStore {
-  private readonly claims = new Map<string, number>();
+  private readonly claims: ExpiringMap<true>;
 
-  constructor(
-    private readonly maxEntries = 100_000,
-    private readonly now: () => number = () => Date.now(),
-  ) {}
+  constructor(maxEntries = 100_000, now: () => number = () => Date.now()) {
+    this.claims = new ExpiringMap(maxEntries, now);
+  }
 
   get size(): number {
     return this.claims.size;
   }
 
   async claimOnce(id: string, until: number): Promise<boolean> {
-    const now = this.now();
-    const known = this.claims.get(id);
-    if (known !== undefined && known > now) return false;
-    if (!(until > now)) return true;
-    this.claims.delete(id);
-    this.claims.set(id, until);
-    if (this.claims.size > this.maxEntries) this.shrink(now);
+    if (this.claims.get(id)) return false;
+    this.claims.set(id, true, until);
     return true;
-  }
-
-  private shrink(now: number): void {
-    for (const [id, until] of this.claims) if (until <= now) this.claims.delete(id);
-    // Map order is insertion order: the oldest claims first.
-    for (const id of this.claims.keys()) {
-      if (this.claims.size <= this.maxEntries) break;
-      this.claims.delete(id);
-    }
   }
 }

@@ -15,6 +15,8 @@ export interface RouteMetadata {
   grants?: GrantRequirement[];
   requireTenant?: boolean;
   claimValidators?: ClaimValidator[];
+  /** `@RequireDpop()`: DPoP-bound tokens with a proof only (RFC 9449). */
+  requireDpop?: boolean;
   /** `true` drops every global validator; a list drops those names. */
   skipGlobalClaims?: true | string[];
 }

@@ -8,6 +8,8 @@ export interface RoutePolicy {
   readonly grants: readonly GrantRequirement[];
   readonly requireTenant: boolean;
   readonly claimValidators: readonly ClaimValidator[];
+  /** `@RequireDpop()` on the class or the method. */
+  readonly requireDpop?: boolean;
 }
 
 const PUBLIC: RoutePolicy = Object.freeze({ access: 'public', grants: [], requireTenant: false, claimValidators: [] });
@@ -46,7 +48,8 @@ export function compileRoutePolicy(
   // A route that asks for grants, a tenant or claims cannot be met without a session.
   const needsSession = grants.length > 0 || requireTenant || routeValidators.length > 0;
   const access = declaredAccess === 'optional' && !needsSession ? 'optional' : 'required';
-  return Object.freeze({ access, grants, requireTenant, claimValidators });
+  const requireDpop = Boolean(classMeta.requireDpop || methodMeta.requireDpop);
+  return Object.freeze({ access, grants, requireTenant, claimValidators, ...(requireDpop && { requireDpop }) });
 }
 
 /** Compiles each route's policy on its first request and keeps it: no metadata reads per request. */

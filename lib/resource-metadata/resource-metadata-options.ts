@@ -1,5 +1,5 @@
 import { SessionConfigError } from '../errors/session-config.error.js';
-import { nonEmptyString, nonEmptyStrings, rejectUnknownKeys } from '../options/option-readers.js';
+import { nonEmptyString, nonEmptyStrings, rejectUnknownKeys } from '../config/option-readers.js';
 import { providerUrl } from '../provider/url-policy.js';
 
 /** RFC 9728 protected resource metadata, as an application writes it (`resourceMetadata` in `SessionModuleOptions`). */

@@ -1,9 +1,11 @@
 import { Logger } from '@nestjs/common';
+import { DataAndReplayParts } from './data-and-replay-parts.js';
 import { RevocationLedger } from './revocation-ledger.js';
 import { InMemoryReplayStore } from '../replay/in-memory-replay.store.js';
 import type { ReplayStore } from '../replay/replay-store.interface.js';
 import type { RevocationStore, RevocationSubject } from './revocation-store.interface.js';
-import { SessionDataMap } from './session-data-map.js';
+import { InMemorySessionDataStore } from './in-memory-session-data.store.js';
+import type { SessionDataStore } from './session-data-store.interface.js';
 
 export interface InMemoryRevocationStoreOptions {
   /** Most revocation records kept (sessions and users together). Default 100,000. */
@@ -25,20 +27,18 @@ function limit(name: string, value: number | undefined, fallback: number): numbe
  * is bounded, and when the bound is reached the record closest to its expiry is dropped (with a
  * warning: raise `maxEntries`, or use `RedisRevocationStore` for several instances).
  */
-export class InMemoryRevocationStore implements RevocationStore, ReplayStore {
+export class InMemoryRevocationStore extends DataAndReplayParts implements RevocationStore, SessionDataStore, ReplayStore {
   private readonly logger = new Logger(InMemoryRevocationStore.name);
   private readonly ledger: RevocationLedger;
-  private readonly data: SessionDataMap;
-  private readonly replays: InMemoryReplayStore;
   private readonly maxEntries: number;
   private warnedFull = false;
 
   constructor(options: InMemoryRevocationStoreOptions = {}) {
     const now = options.now ?? (() => Date.now());
-    this.maxEntries = limit('maxEntries', options.maxEntries, 100_000);
+    const maxEntries = limit('maxEntries', options.maxEntries, 100_000);
+    super(new InMemorySessionDataStore(limit('maxDataEntries', options.maxDataEntries, 10_000), now), new InMemoryReplayStore(maxEntries, now));
+    this.maxEntries = maxEntries;
     this.ledger = new RevocationLedger(now);
-    this.data = new SessionDataMap(limit('maxDataEntries', options.maxDataEntries, 10_000), now);
-    this.replays = new InMemoryReplayStore(this.maxEntries, now);
   }
 
   /** Revocation records currently held. */
@@ -58,22 +58,6 @@ export class InMemoryRevocationStore implements RevocationStore, ReplayStore {
 
   isRevoked(subject: RevocationSubject): boolean {
     return this.ledger.isRevoked(subject);
-  }
-
-  async getData(sessionId: string): Promise<string | undefined> {
-    return this.data.get(sessionId);
-  }
-
-  async setData(sessionId: string, json: string, until: number): Promise<void> {
-    this.data.set(sessionId, json, until);
-  }
-
-  async deleteData(sessionId: string): Promise<void> {
-    this.data.delete(sessionId);
-  }
-
-  claimOnce(id: string, until: number): Promise<boolean> {
-    return this.replays.claimOnce(id, until);
   }
 
   private bound(): void {

@@ -1,3 +1,4 @@
+import type { RevocationRecord } from './revocation-record.js';
 import type { RevocationSubject } from './revocation-store.interface.js';
 
 /** A `logoutAll`: sessions of the user that began at or before `cutoff` (epoch s), refused until `until` (epoch ms). */
@@ -13,7 +14,8 @@ const SWEEP_INTERVAL_MS = 30_000;
  * Revocations held in this process: revoked session ids and per-user cutoffs, each until its
  * expiry. Merging keeps the stronger record (the later expiry, the later cutoff), so records
  * can be applied in any order and any number of times. The in-memory store keeps its state
- * here; the Redis store keeps its local mirror here.
+ * here; the Redis store keeps its local mirror here, and so can a store of your own (a shared
+ * backend read into the ledger, `isRevoked` answered from it with no round trip).
  */
 export class RevocationLedger {
   private readonly sessions = new Map<string, number>();
@@ -69,12 +71,15 @@ export class RevocationLedger {
     return false;
   }
 
-  sessionRecords(): IterableIterator<[string, number]> {
-    return this.sessions.entries();
+  /** Adds either kind of record; `true` when it strengthened what was known. */
+  merge(record: RevocationRecord): boolean {
+    return record.kind === 'session' ? this.addSession(record.id, record.until) : this.addUser(record.id, record.cutoff, record.until);
   }
 
-  userRecords(): IterableIterator<[string, UserCutoff]> {
-    return this.users.entries();
+  /** Every record held (expired ones may still appear until swept). */
+  *records(): IterableIterator<RevocationRecord> {
+    for (const [id, until] of this.sessions) yield { kind: 'session', id, until };
+    for (const [id, { cutoff, until }] of this.users) yield { kind: 'user', id, cutoff, until };
   }
 
   /** Drops expired records now. */

@@ -16,8 +16,10 @@ export interface RevocationSubject {
 }
 
 /**
- * Where revocations (and server-side session data) live. The per-request `isRevoked` reads
- * local state where it can, so steady state costs no network round trip.
+ * Where logouts are recorded and checked. The per-request `isRevoked` reads local state where it
+ * can (see `RevocationLedger`), so steady state costs no network round trip. Session data
+ * (`SessionDataStore`) and one-time ids (`ReplayStore`) are separate interfaces; the built-in
+ * stores implement all three.
  *
  * Times are epoch milliseconds unless named otherwise; every record expires at its `until`.
  */
@@ -27,7 +29,7 @@ export interface RevocationStore {
   /** Called when the module stops. */
   close?(): Promise<void>;
 
-  /** The session `sessionId` is refused until `until`. */
+  /** The session `sessionId` is refused until `until`. A write never weakens a stronger record. */
   revokeSession(sessionId: string, until: number): Promise<void>;
   /** Every session of `userId` that began at or before `cutoff` (epoch seconds) is refused, until `until`. */
   revokeUserSessions(userId: string, cutoff: number, until: number): Promise<void>;
@@ -36,10 +38,4 @@ export interface RevocationStore {
    * the store cannot tell (a shared backend unreachable and nothing known locally).
    */
   isRevoked(subject: RevocationSubject): boolean | Promise<boolean>;
-
-  /** Session data as a JSON string, `undefined` when there is none (or it expired). */
-  getData(sessionId: string): Promise<string | undefined>;
-  /** Stores session data (a JSON string) until `until`, replacing what was there. */
-  setData(sessionId: string, json: string, until: number): Promise<void>;
-  deleteData(sessionId: string): Promise<void>;
 }

@@ -7,6 +7,7 @@ import type { ClaimsMapper } from '../claims/claims-mapper.interface.js';
 import { createSession } from '../claims/session-factory.js';
 import type { Session } from '../claims/session.interface.js';
 import { SessionError } from '../errors/session-error.js';
+import { IntrospectionRouter } from '../introspection/introspection-router.js';
 import type { SessionOptions } from '../options/session-options.js';
 import { RevocationCheck } from '../revocation/revocation-check.js';
 import { SESSION_OPTIONS } from '../session.constants.js';
@@ -26,6 +27,7 @@ export class SessionValidator {
     private readonly verifier: TokenVerifier,
     private readonly revocations: RevocationCheck,
     @Optional() private readonly verified?: VerifiedSessionCache,
+    @Optional() private readonly introspection?: IntrospectionRouter,
   ) {}
 
   async validate(token: string): Promise<Session> {
@@ -37,7 +39,7 @@ export class SessionValidator {
 
   /** Verification and claims, without the revocation step; cached sessions are taken as they are. */
   verify(token: string): Session | Promise<Session> {
-    return this.verified?.get(token) ?? this.verifyAndRemember(token);
+    return this.verified?.get(token) ?? this.introspection?.introspect(token) ?? this.verifyAndRemember(token);
   }
 
   /**
@@ -65,7 +67,7 @@ export class SessionValidator {
     // The cached session must not keep the request header the token was cut from alive.
     const kept = detachedCopy(token);
     const session = this.toSession(payload, kept, mapClaims);
-    this.verified.set(kept, session, sessionValidUntil(session, this.options.maxTokenAge));
+    this.verified.set(kept, session, sessionValidUntil(session, this.options.verification.maxTokenAge));
     return session;
   }
 

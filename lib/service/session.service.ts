@@ -1,8 +1,13 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Session } from '../claims/session.interface.js';
 import type { SessionCookieOptions } from '../cookies/session-cookies.js';
 import type { LogoutOptions, RefreshedSession, RefreshOptions, SessionValidation } from '../lifecycle/refreshed-session.js';
 import { SessionLifecycle } from '../lifecycle/session-lifecycle.js';
+import { SessionConfigError } from '../errors/session-config.error.js';
+import { endServerSessionTokens } from '../server-sessions/end-server-session.js';
+import { sessionInfo, type ServerSessionInfo } from '../server-sessions/server-session-record.js';
+import { SERVER_SESSION_MANAGER } from '../server-sessions/server-session.providers.js';
+import type { ServerSessionManager } from '../server-sessions/server-session-manager.js';
 import { RevocationCheck } from '../revocation/revocation-check.js';
 import type { SessionOptions } from '../options/session-options.js';
 import { matchedTenantGrants, matchedTopLevelGrants, validateGrants, validateTenantGrants } from '../requirements/grant-questions.js';
@@ -16,11 +21,14 @@ import { SessionValidator } from './session-validator.js';
  */
 @Injectable()
 export class SessionService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(SessionService.name);
+
   constructor(
     @Inject(SESSION_OPTIONS) protected readonly options: SessionOptions,
     protected readonly validator: SessionValidator,
     protected readonly revocations: RevocationCheck,
     protected readonly lifecycle: SessionLifecycle,
+    @Optional() @Inject(SERVER_SESSION_MANAGER) private readonly serverSessions?: ServerSessionManager,
   ) {}
 
   /** Connects the revocation store (Redis) before the app serves requests. */
@@ -77,13 +85,28 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
    * revoked (by `sid`, else `jti`) until its tokens' latest possible expiry, its session data is
    * removed, and the refresh token, when given, is revoked at the provider (RFC 7009).
    */
-  logout(session: Session | string, options?: LogoutOptions): Promise<void> {
+  async logout(session: Session | string, options?: LogoutOptions): Promise<void> {
+    // A server-side session's id (from `listSessions`): its record ends, then its tokens.
+    const record = typeof session === 'string' ? await this.serverSessions?.end(session) : undefined;
+    if (record !== undefined) return this.endServerSession(record);
     return this.lifecycle.logout(session, options);
   }
 
-  /** Refuses every session of `userId` (by `sub`) that began at or before now. */
-  logoutAll(userId: string): Promise<void> {
-    return this.lifecycle.logoutAll(userId);
+  /** Refuses every session of `userId` (by `sub`) that began at or before now, and ends every server-side session of the user. */
+  async logoutAll(userId: string): Promise<void> {
+    await this.lifecycle.logoutAll(userId);
+    for (const record of (await this.serverSessions?.endAll(userId)) ?? []) await this.endServerSession(record);
+  }
+
+  /** The user's live server-side sessions (created, last seen, user agent, id for `logout(id)`); needs `serverSessions`. */
+  async listSessions(userId: string): Promise<ServerSessionInfo[]> {
+    if (this.serverSessions === undefined) throw new SessionConfigError('serverSessions', 'is required for listSessions (client-side cookie sessions are not listed)');
+    const records = await this.serverSessions.list(userId);
+    return records.map(sessionInfo).sort((a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime());
+  }
+
+  private endServerSession(record: Parameters<typeof endServerSessionTokens>[0]): Promise<void> {
+    return endServerSessionTokens(record, (sid, options) => this.lifecycle.logout(sid, options), this.options.login?.providerLogout, (message) => this.logger.warn(message));
   }
 
   /** The names and paths of the session cookies, for `setSessionCookies` and `clearSessionCookies` in login and logout routes. */

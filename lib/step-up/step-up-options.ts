@@ -1,5 +1,5 @@
 import { SessionConfigError } from '../errors/session-config.error.js';
-import { nonEmptyStrings, rejectUnknownKeys } from '../options/option-readers.js';
+import { nonEmptyStrings, rejectUnknownKeys } from '../config/option-readers.js';
 
 /** Step-up authentication (RFC 9470), as an application writes it (`stepUp` in `SessionModuleOptions`). */
 export interface StepUpOptions {

@@ -1,5 +1,8 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { appendSetCookie } from '../cookies/response-cookies.js';
+import type { DpopForwardedHeaders } from '../dpop/dpop-options.js';
+import type { DpopRequestUrl } from '../dpop/dpop-proof-check.js';
+import { dpopRequestUrl } from '../dpop/dpop-request-url.js';
 import type { SessionError } from '../errors/session-error.js';
 import { refuseRepeatedHeader } from '../extraction/single-valued-header.js';
 import type { GuardedRequest } from './guarded-request.js';
@@ -87,6 +90,10 @@ class GraphQLGuardedRequest implements GuardedRequest {
     else if (typeof response.setHeader === 'function') response.setHeader(name, value);
   }
 
+
+  requestUrl(forwarded: DpopForwardedHeaders | undefined): DpopRequestUrl | undefined {
+    return dpopRequestUrl(this.raw, this, forwarded);
+  }
 
   describe(): string {
     const info = asObject<ResolveInfoLike>(this.context.getArgByIndex(3));

@@ -1,3 +1,5 @@
+import type { DpopForwardedHeaders } from '../dpop/dpop-options.js';
+import type { DpopRequestUrl } from '../dpop/dpop-proof-check.js';
 import type { SessionError } from '../errors/session-error.js';
 import type { ChallengeParams } from '../errors/http-answer.js';
 import type { RequestCredentials } from '../extraction/token-extractor.interface.js';
@@ -27,6 +29,8 @@ export interface GuardedRequest extends RequestCredentials, TenantHints {
   refusal(error: SessionError, challenge: ChallengeParams): unknown;
   /** The HTTP method, where the transport has one (the CSRF check of cookie sessions reads it). */
   readonly method?: string;
+  /** Scheme, host and path the client addressed (a DPoP proof's `htu`), where the transport is HTTP. */
+  requestUrl?(forwarded: DpopForwardedHeaders | undefined): DpopRequestUrl | undefined;
   /** Adds `Set-Cookie` values to the response (automatic refresh), where the transport has one. */
   appendSetCookie?(cookies: readonly string[]): void;
 }

@@ -1,6 +1,9 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { appendSetCookie } from '../cookies/response-cookies.js';
 import { toHttpAnswer, type ChallengeParams } from '../errors/http-answer.js';
+import type { DpopForwardedHeaders } from '../dpop/dpop-options.js';
+import type { DpopRequestUrl } from '../dpop/dpop-proof-check.js';
+import { dpopRequestUrl } from '../dpop/dpop-request-url.js';
 import type { SessionError } from '../errors/session-error.js';
 import { refuseRepeatedHeader } from '../extraction/single-valued-header.js';
 import type { GuardedRequest } from './guarded-request.js';
@@ -56,6 +59,10 @@ class HttpGuardedRequest implements GuardedRequest {
     else response.setHeader?.(name, value);
   }
 
+  requestUrl(forwarded: DpopForwardedHeaders | undefined): DpopRequestUrl | undefined {
+    return dpopRequestUrl(this.raw, this, forwarded);
+  }
+
   describe(): string {
     return `${this.raw.method ?? ''} ${this.raw.url ?? ''}`.trim();
   }
@@ -68,6 +75,7 @@ class HttpGuardedRequest implements GuardedRequest {
   refusal(error: SessionError, challenge: ChallengeParams): unknown {
     const answer = toHttpAnswer(error, challenge);
     if (answer.wwwAuthenticate) this.setResponseHeader('WWW-Authenticate', answer.wwwAuthenticate);
+    if (answer.dpopNonce) this.setResponseHeader('DPoP-Nonce', answer.dpopNonce);
     return answer.exception;
   }
 

@@ -12,7 +12,8 @@ import {
 import { SessionError } from '../errors/session-error.js';
 import { HMAC_MIN_SECRET_BYTES, isHmacAlgorithm } from '../keys/algorithms.js';
 import type { KeyResolver, VerificationKey } from '../keys/key-resolver.interface.js';
-import type { IssuerConfig, SessionOptions } from '../options/session-options.js';
+import type { IssuerConfig } from '../options/issuer-config.js';
+import type { VerificationConfig } from './verification-options.js';
 import { claimFailureMessage, type ClaimRules } from './claim-failure-message.js';
 import { reasonForJoseError } from './jose-error-reason.js';
 import { ProviderMismatchLog } from './provider-mismatch-log.js';
@@ -32,7 +33,7 @@ function strongEnough(alg: string | undefined, key: VerificationKey): Verificati
 /** Seconds since the epoch of the latest `Date` (year 275760): any later NumericDate means nothing. */
 const LATEST_NUMERIC_DATE = 8.64e12;
 
-function isNumericDate(value: unknown): boolean {
+export function isNumericDate(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= LATEST_NUMERIC_DATE;
 }
 
@@ -50,7 +51,7 @@ export class IssuerVerifier {
   constructor(
     readonly config: IssuerConfig,
     readonly keys: KeyResolver,
-    options: SessionOptions,
+    options: VerificationConfig,
     logger: Pick<LoggerService, 'warn'> = new Logger('SessionVerification'),
   ) {
     this.mismatches = new ProviderMismatchLog(logger, config.issuers.join(', '));

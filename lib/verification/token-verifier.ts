@@ -1,7 +1,7 @@
 import { decodeJwt, type CompactVerifyResult, type JWTPayload } from 'jose';
 import type { ClaimsMapper } from '../claims/claims-mapper.interface.js';
 import { SessionError } from '../errors/session-error.js';
-import type { SessionOptions } from '../options/session-options.js';
+import type { VerificationConfig } from './verification-options.js';
 import type { IssuerVerifier } from './issuer-verifier.js';
 
 /** Three base64url segments; the signature may be empty only so that `alg: none` is named as such. */
@@ -40,7 +40,7 @@ export class TokenVerifier {
   private readonly byIssuer = new Map<string, IssuerVerifier>();
 
   constructor(
-    private readonly options: SessionOptions,
+    private readonly options: Pick<VerificationConfig, 'maxTokenLength'>,
     readonly verifiers: readonly IssuerVerifier[],
   ) {
     for (const verifier of verifiers) for (const iss of verifier.config.issuers) this.byIssuer.set(iss, verifier);

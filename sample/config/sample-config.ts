@@ -12,6 +12,11 @@ interface CommonConfig {
 
 export interface DevIssuerConfig extends CommonConfig {
   readonly mode: 'dev-issuer';
+  /**
+   * `SESSIONS=server` (default): the code flow's sessions live server-side, the browser holds an
+   * opaque `__Host-session` cookie; `SESSIONS=cookies`: the tokens themselves in `DS` / `DSR`.
+   */
+  readonly sessions: 'server' | 'cookies';
 }
 
 export interface ProviderConfig extends CommonConfig {
@@ -51,7 +56,9 @@ export function readSampleConfig(env: Readonly<Record<string, string | undefined
     if (jwksUri || discovery || audience) {
       throw new SampleConfigError('JWKS_URI, DISCOVERY and AUDIENCE need ISSUER too (the expected `iss` of the tokens)');
     }
-    return { ...common, mode: 'dev-issuer' };
+    const sessions = env.SESSIONS?.trim() || 'server';
+    if (sessions !== 'server' && sessions !== 'cookies') throw new SampleConfigError(`SESSIONS must be "server" or "cookies", got "${sessions}"`);
+    return { ...common, mode: 'dev-issuer', sessions };
   }
   if (!jwksUri && !discovery) {
     throw new SampleConfigError('ISSUER needs a key source: JWKS_URI=<url of the JSON Web Key Set> or DISCOVERY=true');

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JSONWebKeySet } from 'jose';
 import { DEV_CLIENT_ID, DevOAuthServer } from './dev-oauth-server.js';
+import { DevOpenIdProvider } from './dev-openid-provider.js';
 import { DevRefreshTokens } from './dev-refresh-tokens.js';
 import type { DevTokenRequest } from './dev-token-request.js';
 
@@ -41,6 +42,8 @@ export class DevIssuer {
     issuer.oauth = await DevOAuthServer.start({
       refresh: (refreshToken) => issuer.refresh(refreshToken),
       revoke: (token) => issuer.refreshTokens.revoke(token),
+      jwks: () => issuer.jwks,
+      openId: (origin) => new DevOpenIdProvider({ clientId: DEV_CLIENT_ID, codeTokens: (request, nonce, iss) => issuer.codeTokens(request, nonce, iss) }, origin),
     });
     return issuer;
   }
@@ -59,6 +62,27 @@ export class DevIssuer {
       expiresAt: new Date((Math.floor(Date.now() / 1000) + request.ttl) * 1000),
       refreshToken: this.refreshTokens.start(request, sid),
       refreshExpiresAt: new Date(Date.now() + this.refreshTokens.lifetimeSeconds * 1000),
+    };
+  }
+
+  /** The code flow's token response: the session token, an ID token (iss: the provider's URL) and a refresh token, one `sid`. */
+  async codeTokens(request: DevTokenRequest, nonce: string | undefined, openIdIssuer: string): Promise<Record<string, unknown>> {
+    const sid = randomUUID();
+    const now = Math.floor(Date.now() / 1000);
+    const idToken = await new SignJWT({ sid, ...(nonce !== undefined && { nonce }), auth_time: now })
+      .setProtectedHeader({ alg: 'ES256', kid: this.kid, typ: 'JWT' })
+      .setIssuer(openIdIssuer)
+      .setAudience(DEV_CLIENT_ID)
+      .setSubject(request.sub)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .sign(this.privateKey);
+    return {
+      access_token: await this.issue(request, sid),
+      token_type: 'Bearer',
+      expires_in: request.ttl,
+      id_token: idToken,
+      refresh_token: this.refreshTokens.start(request, sid),
     };
   }
 

@@ -2,11 +2,12 @@
 // built package by name (package.json "exports" -> dist/), applies the decorators as functions,
 // serves on loopback and checks the answers. Prints one JSON line; exits 0 only if every check passed.
 import 'reflect-metadata';
-import { Controller, Get, Module } from '@nestjs/common';
+import * as common from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { CurrentSession, Public, Roles, SessionModule, SessionService } from 'nestjs-jwt-session';
+import * as session from 'nestjs-jwt-session';
+import { distController, httpGetter } from './dist-controller.cjs';
 
 const ISSUER = 'dist-test-issuer';
 const { privateKey, publicKey } = await generateKeyPair('ES256');
@@ -19,26 +20,11 @@ const sign = (claims) =>
     .setExpirationTime('5m')
     .sign(privateKey);
 
-/** Applies method and parameter decorators the way TypeScript's emitted code would. */
-function decorateMethod(target, name, decorators, parameterDecorators = []) {
-  const descriptor = Object.getOwnPropertyDescriptor(target.prototype, name);
-  parameterDecorators.forEach((decorator, index) => decorator(target.prototype, name, index));
-  for (const decorator of [...decorators].reverse()) decorator(target.prototype, name, descriptor);
-}
-
-class DistController {
-  open() { return { open: true }; }
-  me(userId) { return { userId }; }
-  admin() { return { admin: true }; }
-}
-Controller()(DistController);
-decorateMethod(DistController, 'open', [Public(), Get('open')]);
-decorateMethod(DistController, 'me', [Get('me')], [CurrentSession('userId')]);
-decorateMethod(DistController, 'admin', [Roles('admin'), Get('admin')]);
+const DistController = distController(common, session);
 
 class AppModule {}
-Module({
-  imports: [SessionModule.forRoot({ issuer: ISSUER, jwks: { keys: [jwk] } })],
+common.Module({
+  imports: [session.SessionModule.forRoot({ issuer: ISSUER, jwks: { keys: [jwk] } })],
   controllers: [DistController],
 })(AppModule);
 
@@ -49,10 +35,7 @@ const app = await NestFactory.create(AppModule, new ExpressAdapter(), { logger: 
 try {
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  const get = async (path, token) => {
-    const response = await fetch(`${url}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
-    return { status: response.status, body: await response.json(), challenge: response.headers.get('www-authenticate') };
-  };
+  const get = httpGetter(url);
 
   check('resolved from dist', import.meta.resolve('nestjs-jwt-session').endsWith('/dist/index.js'), import.meta.resolve('nestjs-jwt-session'));
   const open = await get('/open');
@@ -64,7 +47,7 @@ try {
   check('valid token 200', me.status === 200 && me.body.userId === 'U-dist', me);
   const admin = await get('/admin', token);
   check('missing role 403', admin.status === 403 && admin.body.reason === 'missing_roles', admin);
-  const sessions = app.get(SessionService);
+  const sessions = app.get(session.SessionService);
   check('SessionService injectable', sessions.validateRoles(await sessions.validateSession(token), ['user']) === true);
 } catch (error) {
   check('no exception', false, String(error?.stack ?? error));

@@ -16,7 +16,7 @@ export interface FuzzTarget {
  * tokens signed once.
  */
 export async function startSampleTarget(): Promise<FuzzTarget> {
-  const app = await NestFactory.create(AppModule.forConfig({ mode: 'dev-issuer', port: 0, host: '127.0.0.1' }), { logger: false });
+  const app = await NestFactory.create(AppModule.forConfig({ mode: 'dev-issuer', port: 0, host: '127.0.0.1', sessions: 'server' }), { logger: false });
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
   const mint = async (body: object): Promise<string> => {

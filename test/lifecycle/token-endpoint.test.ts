@@ -57,7 +57,7 @@ describe('TokenEndpointClient', () => {
       maxResponseBytes: 4096,
       ...extra,
     });
-    return new TokenEndpointClient(options.lifecycle, new ProviderDirectory(options), options.fetchLimits);
+    return new TokenEndpointClient(options.lifecycle, new ProviderDirectory(options.issuerConfigs, options.keyFetch), options.keyFetch.fetchLimits);
   }
 
 

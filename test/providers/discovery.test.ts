@@ -102,7 +102,7 @@ describe('provider discovery', () => {
   });
 
   describe('ProviderDirectory', () => {
-    const directory = (input: SessionModuleOptions) => new ProviderDirectory(new SessionOptions(input));
+    const directory = (input: SessionModuleOptions) => ((options) => new ProviderDirectory(options.issuerConfigs, options.keyFetch))(new SessionOptions(input));
 
     it('gives the metadata of the only issuer, or of the one named', async () => {
       idp.json('/.well-known/openid-configuration', metadataFor(idp.origin));

@@ -1,34 +1,14 @@
 import { createClient } from 'redis';
-import { RedisRevocationStore, SessionError, type RedisClientLike } from '../../lib/index.js';
-import { RedisServer } from '../support/redis-server.js';
+import { SessionError, type RedisClientLike } from '../../lib/index.js';
+import { redisStores } from '../support/redis-stores.js';
 import { waitFor } from '../support/wait-for.js';
 
 const HOUR = 3_600_000;
 
 /** Store-level behaviour against a real redis-server; the guard-level tests are in redis-app.test.ts. */
 describe('RedisRevocationStore', () => {
-  let redis: RedisServer;
-  const stores: RedisRevocationStore[] = [];
-
-  async function store(options: ConstructorParameters<typeof RedisRevocationStore>[0] = {}): Promise<RedisRevocationStore> {
-    const created = new RedisRevocationStore({ url: redis.url, keyPrefix: 'store-test:', ...options });
-    stores.push(created);
-    await created.start();
-    return created;
-  }
-
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-  });
-
-  afterEach(async () => {
-    await Promise.all(stores.splice(0).map((created) => created.close()));
-    if (!redis.running) await redis.restart();
-  });
-
-  afterAll(async () => {
-    await redis?.dispose();
-  });
+  const redisSuite = redisStores('store-test:');
+  const store = redisSuite.store;
 
   it('shares a revocation with another instance through pub/sub, then answers from its mirror', async () => {
     const a = await store();
@@ -75,7 +55,7 @@ describe('RedisRevocationStore', () => {
     const a = await store();
     const until = Date.now() + HOUR;
     await a.revokeSession('S-ttl', until);
-    const client = createClient({ url: redis.url });
+    const client = createClient({ url: redisSuite.redis.url });
     await client.connect();
     try {
       expect(await client.sendCommand(['PEXPIRETIME', 'store-test:revoked:s:S-ttl'])).toBe(until);
@@ -93,7 +73,7 @@ describe('RedisRevocationStore', () => {
     await a.revokeSession('S-before', Date.now() + HOUR);
     await waitFor(() => b.isRevoked({ userId: 'U1', sessionId: 'S-before' }));
 
-    await redis.stop();
+    await redisSuite.redis.stop();
     await waitFor(() => !a.inSync && !b.inSync);
     expect(() => b.isRevoked({ userId: 'U1', sessionId: 'S-other' })).toThrow(SessionError);
     try {
@@ -108,7 +88,7 @@ describe('RedisRevocationStore', () => {
     expect(a.isRevoked({ userId: 'U1', sessionId: 'S-during' })).toBe(true);
 
     // Redis comes back empty (no persistence): the instances write back what they know.
-    await redis.restart();
+    await redisSuite.redis.restart();
     await waitFor(() => a.inSync && b.inSync, 10_000);
     await waitFor(() => b.isRevoked({ userId: 'U1', sessionId: 'S-during' }));
     const fresh = await store();
@@ -127,7 +107,7 @@ describe('RedisRevocationStore', () => {
   });
 
   it('works on a node-redis client the application made (and leaves it open)', async () => {
-    const client = createClient({ url: redis.url });
+    const client = createClient({ url: redisSuite.redis.url });
     await client.connect();
     try {
       const given: RedisClientLike = client;

@@ -266,7 +266,7 @@ describe('sample app, dev-issuer mode (the flow of docs/sample.md)', () => {
 
 describe('sample configuration', () => {
   it('runs the dev issuer on loopback port 3000 with no environment', () => {
-    expect(readSampleConfig({})).toEqual({ mode: 'dev-issuer', port: 3000, host: '127.0.0.1' });
+    expect(readSampleConfig({})).toEqual({ mode: 'dev-issuer', port: 3000, host: '127.0.0.1', sessions: 'server' });
   });
 
   it('needs a key source with ISSUER, and ISSUER with any provider setting', () => {

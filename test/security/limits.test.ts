@@ -5,15 +5,15 @@ import { ISSUER, makeKey, type TestKey } from '../support/keys.js';
 
 /** Where each limit of the table in docs/security.md lives once the options are read. */
 const EFFECTIVE: Record<string, (options: SessionOptions) => unknown> = {
-  maxTokenLength: (o) => o.maxTokenLength,
-  maxResponseBytes: (o) => o.fetchLimits.maxBytes,
-  jwksTimeoutMs: (o) => o.fetchLimits.timeoutMs,
-  jwksCooldownMs: (o) => o.jwksCooldownMs,
-  jwksCacheMaxAgeMs: (o) => o.jwksCacheMaxAgeMs,
-  jwksMaxStaleMs: (o) => o.jwksMaxStaleMs,
-  clockTolerance: (o) => o.clockTolerance,
-  maxTokenAge: (o) => o.maxTokenAge,
-  maxTokenLifetime: (o) => o.maxTokenLifetime,
+  maxTokenLength: (o) => o.verification.maxTokenLength,
+  maxResponseBytes: (o) => o.keyFetch.fetchLimits.maxBytes,
+  jwksTimeoutMs: (o) => o.keyFetch.fetchLimits.timeoutMs,
+  jwksCooldownMs: (o) => o.keyFetch.jwksCooldownMs,
+  jwksCacheMaxAgeMs: (o) => o.keyFetch.jwksCacheMaxAgeMs,
+  jwksMaxStaleMs: (o) => o.keyFetch.jwksMaxStaleMs,
+  clockTolerance: (o) => o.verification.clockTolerance,
+  maxTokenAge: (o) => o.verification.maxTokenAge,
+  maxTokenLifetime: (o) => o.verification.maxTokenLifetime,
   sessionCache: (o) => o.sessionCache,
 };
 
@@ -66,9 +66,9 @@ describe('limits: every one an option with a safe default, as docs/security.md l
 
   it('the defaults are bounded: a token of at most 8 KiB, a response of at most 512 KiB, a request of at most 5 s', () => {
     const options = new SessionOptions(base());
-    expect(options.maxTokenLength).toBeLessThanOrEqual(8192);
-    expect(options.fetchLimits.maxBytes).toBeLessThanOrEqual(512 * 1024);
-    expect(options.fetchLimits.timeoutMs).toBeLessThanOrEqual(5000);
+    expect(options.verification.maxTokenLength).toBeLessThanOrEqual(8192);
+    expect(options.keyFetch.fetchLimits.maxBytes).toBeLessThanOrEqual(512 * 1024);
+    expect(options.keyFetch.fetchLimits.timeoutMs).toBeLessThanOrEqual(5000);
   });
 
   it.each(['maxTokenLength', 'maxResponseBytes', 'jwksTimeoutMs', 'jwksCacheMaxAgeMs', 'maxTokenLifetime', 'maxTokenAge'])(

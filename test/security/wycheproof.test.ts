@@ -101,8 +101,8 @@ async function verifierFor(input: SessionModuleOptions): Promise<TokenVerifier |
   try {
     const options = new SessionOptions(input);
     const config = options.issuerConfigs[0]!;
-    const resolver = await createKeyResolver(config, options, undefined, new CapturingLogger());
-    return new TokenVerifier(options, [new IssuerVerifier(config, resolver, options)]);
+    const resolver = await createKeyResolver(config, options.keyFetch, undefined, new CapturingLogger());
+    return new TokenVerifier(options.verification, [new IssuerVerifier(config, resolver, options.verification)]);
   } catch (error) {
     if (error instanceof SessionConfigError) return { accepted: false, refusal: `refused at start-up (${error.message})` };
     throw error;

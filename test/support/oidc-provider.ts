@@ -90,6 +90,12 @@ export interface OidcProviderOptions {
   backchannelLogoutUri?: string;
   /** The API it issues access tokens for (their `aud`). Default `RESOURCE`. */
   resource?: string;
+  /** `opaque`: access tokens only the provider can read (introspection). Default `jwt`. */
+  accessTokenFormat?: 'jwt' | 'opaque';
+  /** RFC 9701: signed introspection answers (ES256) for clients that ask for them. */
+  jwtIntrospection?: boolean;
+  /** More clients (a relying party with its own redirect and post-logout URIs). */
+  clients?: ClientMetadata[];
 }
 
 /** A browser's cookies at the provider: keeps its login session between an authorization and a logout. */
@@ -138,6 +144,11 @@ export class OidcProviderServer {
     return `${this.issuer}/token`;
   }
 
+  /** RFC 7662 introspection (also in the discovery document). */
+  get introspectionEndpoint(): string {
+    return `${this.issuer}/token/introspection`;
+  }
+
   /** The keys it publishes, the signing one first. */
   get signingKeys(): readonly SigningKey[] {
     return this.keys;
@@ -181,8 +192,8 @@ export class OidcProviderServer {
   }
 
   /** A token from the token endpoint, over HTTP, as a backend client would get it. */
-  async clientCredentialsToken(scope = RESOURCE_SCOPES): Promise<TokenResponse> {
-    return this.tokenRequest(new URLSearchParams({ grant_type: 'client_credentials', scope, resource: this.resource }));
+  async clientCredentialsToken(scope = RESOURCE_SCOPES, headers: Record<string, string> = {}): Promise<TokenResponse> {
+    return this.tokenRequest(new URLSearchParams({ grant_type: 'client_credentials', scope, resource: this.resource }), CLIENT, headers);
   }
 
   /**
@@ -266,8 +277,8 @@ export class OidcProviderServer {
   }
 
   /** POSTs a token request, authenticated as the client's method says (client_secret_basic by default). */
-  async tokenRequest(body: URLSearchParams, client: TestClient = CLIENT): Promise<TokenResponse> {
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  async tokenRequest(body: URLSearchParams, client: TestClient = CLIENT, extraHeaders: Record<string, string> = {}): Promise<TokenResponse> {
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', ...extraHeaders };
     if (client.method === 'client_secret_basic') headers.authorization = `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`;
     else body.set('client_id', client.id);
     if (client.method === 'client_secret_post') body.set('client_secret', client.secret!);
@@ -286,7 +297,8 @@ export class OidcProviderServer {
   private async createProvider(): Promise<Provider> {
     providerModule ??= withoutProviderNotices(() => import('oidc-provider'));
     const { default: Provider, errors } = await providerModule;
-    const { extraTokenClaims, accessTokenTTL = 300, backchannelLogoutUri } = this.options;
+    const { extraTokenClaims, accessTokenTTL = 300, accessTokenFormat = 'jwt', jwtIntrospection = false, backchannelLogoutUri } = this.options;
+    const signedIntrospection: Partial<ClientMetadata> = jwtIntrospection ? { introspection_signed_response_alg: 'ES256' } : {};
     const backchannel = (sessionRequired: boolean): Partial<ClientMetadata> =>
       backchannelLogoutUri === undefined ? {} : { backchannel_logout_uri: backchannelLogoutUri, backchannel_logout_session_required: sessionRequired };
     const configuration: Configuration = {
@@ -300,6 +312,7 @@ export class OidcProviderServer {
           token_endpoint_auth_method: 'client_secret_basic',
           id_token_signed_response_alg: 'ES256',
           ...backchannel(true),
+          ...signedIntrospection,
         },
         ...[POST_CLIENT, PUBLIC_CLIENT].map((client): ClientMetadata => ({
           client_id: client.id,
@@ -310,7 +323,9 @@ export class OidcProviderServer {
           token_endpoint_auth_method: client.method,
           id_token_signed_response_alg: 'ES256',
           ...(client === POST_CLIENT && backchannel(false)),
+          ...signedIntrospection,
         })),
+        ...(this.options.clients ?? []),
       ],
       // Every refresh rotates the refresh token; the old one is then refused (and reusing it revokes the grant).
       rotateRefreshToken: true,
@@ -319,7 +334,9 @@ export class OidcProviderServer {
       cookies: { keys: ['oidc-provider-test-cookie-key'] },
       features: {
         clientCredentials: { enabled: true },
-        introspection: { enabled: true },
+        jwtIntrospection: { enabled: jwtIntrospection },
+        // The default policy, said out loud (the provider notices on the console when it runs its own).
+        introspection: { enabled: true, allowedPolicy: (_ctx, client, token) => client.clientAuthMethod !== 'none' || token.clientId === client.clientId },
         revocation: { enabled: true },
         backchannelLogout: { enabled: backchannelLogoutUri !== undefined },
         resourceIndicators: {
@@ -332,7 +349,7 @@ export class OidcProviderServer {
               scope: RESOURCE_SCOPES,
               audience: this.resource,
               accessTokenTTL,
-              accessTokenFormat: 'jwt',
+              accessTokenFormat,
               jwt: { sign: { alg: 'ES256' } },
             };
           },

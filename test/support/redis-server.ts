@@ -63,6 +63,19 @@ export class RedisServer {
     await exited;
   }
 
+  /**
+   * SIGSTOP: the server hangs (connections stay open, nothing is answered) until `resume()`;
+   * commands already sent run when it resumes, as with a stalled host or a long fork.
+   */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after `pause()`. */
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   /** Starts again on the same port, empty. */
   async restart(): Promise<void> {
     await this.stop();

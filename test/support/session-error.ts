@@ -21,3 +21,14 @@ export function configErrorOf(work: () => unknown): SessionConfigError {
   }
   throw new Error('expected a SessionConfigError');
 }
+
+/** The reason a promise is refused with, or `'accepted'` when it resolves; anything but a `SessionError` fails the test. */
+export async function reasonOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'accepted';
+  } catch (error) {
+    if (error instanceof SessionError) return error.reason;
+    throw error;
+  }
+}

@@ -4,22 +4,13 @@ import { Test } from '@nestjs/testing';
 import type { JWTPayload } from 'jose';
 import { CLAIMS_PRESETS, SessionError, SessionModule, SessionService, type SessionModuleOptions } from '../../../lib/index.js';
 import { ISSUER, makeKey, signSession, type TestKey } from '../../support/keys.js';
+import { reasonOf } from '../../support/session-error.js';
 
 async function serviceWith(options: Omit<SessionModuleOptions, 'issuer'>): Promise<SessionService> {
   const moduleRef = await Test.createTestingModule({
     imports: [SessionModule.forRoot({ issuer: ISSUER, globalGuard: false, ...options })],
   }).compile();
   return moduleRef.get(SessionService);
-}
-
-async function reasonOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SessionError) return error.reason;
-    throw error;
-  }
-  throw new Error('was accepted');
 }
 
 describe('SessionService with the verified-session cache', () => {

@@ -14,7 +14,7 @@ class LogCapture {
 
 async function build(input: SessionModuleOptions, log = new LogCapture()) {
   const options = new SessionOptions(input);
-  return createKeyResolver(options.issuerConfigs[0]!, options, new ProviderDirectory(options), log);
+  return createKeyResolver(options.issuerConfigs[0]!, options.keyFetch, new ProviderDirectory(options.issuerConfigs, options.keyFetch), log);
 }
 
 describe('createKeyResolver', () => {
@@ -102,8 +102,8 @@ describe('createKeyResolver', () => {
   });
 
   it('jwksMaxStaleMs defaults to 24 hours and must be a whole number of milliseconds >= 0', () => {
-    expect(new SessionOptions({ issuer: 'iss', jwks: { keys: [] } }).jwksMaxStaleMs).toBe(86_400_000);
-    expect(new SessionOptions({ issuer: 'iss', jwks: { keys: [] }, jwksMaxStaleMs: 0 }).jwksMaxStaleMs).toBe(0);
+    expect(new SessionOptions({ issuer: 'iss', jwks: { keys: [] } }).keyFetch.jwksMaxStaleMs).toBe(86_400_000);
+    expect(new SessionOptions({ issuer: 'iss', jwks: { keys: [] }, jwksMaxStaleMs: 0 }).keyFetch.jwksMaxStaleMs).toBe(0);
     expect(() => new SessionOptions({ issuer: 'iss', jwks: { keys: [] }, jwksMaxStaleMs: -1 })).toThrow(/jwksMaxStaleMs/);
   });
 

@@ -1,4 +1,4 @@
-import { InMemoryRevocationStore, SessionConfigError, type RevocationStore, type SessionModuleOptions } from '../../../lib/index.js';
+import { SessionConfigError, type SessionModuleOptions } from '../../../lib/index.js';
 import { SessionOptions } from '../../../lib/options/session-options.js';
 import { configErrorOf } from '../../support/session-error.js';
 
@@ -33,20 +33,6 @@ describe('options of the push receivers, step-up and resource metadata', () => {
     ['string mfa acr values', { stepUp: { mfaAcr: [''] } }, 'stepUp.mfaAcr'],
   ])('needs %s', (_rule, options, option) => {
     expect(configError(options).option).toBe(option);
-  });
-
-  it('a revocation store that cannot claim a jti once cannot back a receiver', () => {
-    const memory = new InMemoryRevocationStore();
-    const store: RevocationStore = {
-      revokeSession: (id, until) => memory.revokeSession(id, until),
-      revokeUserSessions: (id, cutoff, until) => memory.revokeUserSessions(id, cutoff, until),
-      isRevoked: (subject) => memory.isRevoked(subject),
-      getData: (id) => memory.getData(id),
-      setData: (id, json, until) => memory.setData(id, json, until),
-      deleteData: (id) => memory.deleteData(id),
-    };
-    expect(configError({ revocationStore: store, clientId: 'web', backchannelLogout: true }).option).toBe('revocationStore');
-    expect(() => new SessionOptions({ ...base, revocationStore: store })).not.toThrow();
   });
 
   it('resourceMetadata: its URL is named in challenges; authorization servers default to URL issuers', () => {

@@ -19,13 +19,13 @@ describe('SessionOptions defaults', () => {
 
   it('applies the documented defaults', () => {
     expect(options.issuerConfigs[0]!.algorithms).toEqual(ASYMMETRIC_ALGORITHMS);
-    expect(options.clockTolerance).toBe(5);
-    expect(options.maxTokenLength).toBe(8192);
-    expect(options.requiredClaims).toEqual(['exp', 'sub']);
+    expect(options.verification.clockTolerance).toBe(5);
+    expect(options.verification.maxTokenLength).toBe(8192);
+    expect(options.verification.requiredClaims).toEqual(['exp', 'sub']);
     expect(options.cookies.refreshCookieName).toBe('DSR');
     expect(options.tenantResolution).toEqual({ param: 'tenantId', header: 'x-tenant-id', fromClaim: true });
     expect(options.extractors).toHaveLength(2);
-    expect(options.fetchLimits).toEqual({ timeoutMs: 5000, maxBytes: 524288 });
+    expect(options.keyFetch.fetchLimits).toEqual({ timeoutMs: 5000, maxBytes: 524288 });
   });
 
   it('never allows none or HMAC without a secret', () => {

@@ -6,6 +6,7 @@ import { createKeyResolver } from '../../../lib/keys/key-resolver.factory.js';
 import { IssuerVerifier } from '../../../lib/verification/issuer-verifier.js';
 import { TokenVerifier } from '../../../lib/verification/token-verifier.js';
 import { craftToken, makeKey, signSession, type TestKey } from '../../support/keys.js';
+import { reasonOf } from '../../support/session-error.js';
 
 /** Counts key look-ups, to show which issuer's keys were asked. */
 class CountingResolver implements KeyResolver {
@@ -22,22 +23,12 @@ async function verifierFor(input: SessionModuleOptions) {
   const resolvers: CountingResolver[] = [];
   const verifiers = await Promise.all(
     options.issuerConfigs.map(async (config) => {
-      const resolver = new CountingResolver(await createKeyResolver(config, options));
+      const resolver = new CountingResolver(await createKeyResolver(config, options.keyFetch));
       resolvers.push(resolver);
-      return new IssuerVerifier(config, resolver, options);
+      return new IssuerVerifier(config, resolver, options.verification);
     }),
   );
-  return { verifier: new TokenVerifier(options, verifiers), resolvers };
-}
-
-async function reasonOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'accepted';
-  } catch (error) {
-    if (error instanceof SessionError) return error.reason;
-    throw error;
-  }
+  return { verifier: new TokenVerifier(options.verification, verifiers), resolvers };
 }
 
 describe('TokenVerifier with several issuers', () => {
