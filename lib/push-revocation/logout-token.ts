@@ -28,6 +28,6 @@ export function readLogoutToken(payload: JWTPayload, logoutUser = false): Pushed
   const sub = optionalId(payload, 'sub');
   // `logoutUser`: the app's session tokens carry no provider `sid`, so only `sub` can find them.
   if (sub !== undefined && (sid === undefined || logoutUser)) return userRevocation(sub);
-  if (sid !== undefined) return { sessionId: sid };
+  if (sid !== undefined) return { sessionId: sid, ...(sub !== undefined && { userId: sub }) };
   throw new PushRejection('invalid_request', 'The logout token has neither sid nor sub');
 }

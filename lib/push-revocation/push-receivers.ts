@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { JWTPayload } from 'jose';
 import type { SessionOptions } from '../options/session-options.js';
+import type { ServerSessionManager } from '../server-sessions/server-session-manager.js';
 import type { TokenVerifier } from '../verification/token-verifier.js';
 import type { BackchannelLogoutConfig } from './backchannel-logout-options.js';
 import { readLogoutToken } from './logout-token.js';
 import { PushRejection } from './push-rejection.js';
+import { endServerSessions } from './end-server-sessions.js';
 import { applyRevocation, type PushedRevocation } from './pushed-revocation.js';
 import { PushedTokenVerifier, type PushedTokenRules } from './pushed-token-verifier.js';
 import { readSecurityEvents } from './security-event.js';
@@ -27,6 +29,7 @@ abstract class PushReceiver {
     private readonly options: SessionOptions,
     tokens: TokenVerifier,
     private readonly rules: PushedTokenRules,
+    private readonly serverSessions: ServerSessionManager | undefined,
   ) {
     this.verifier = new PushedTokenVerifier(tokens, options.revocation.store, options.verification.maxTokenLength);
   }
@@ -34,7 +37,10 @@ abstract class PushReceiver {
   protected async verifyAndRevoke(token: unknown, read: (payload: JWTPayload) => readonly PushedRevocation[]): Promise<readonly PushedRevocation[]> {
     const revocations = await this.verifier.verify(token, this.rules, read);
     try {
-      for (const revocation of revocations) await applyRevocation(this.options.revocation.store, revocation, this.options.lifecycle.maxSessionLifetimeMs);
+      for (const revocation of revocations) {
+        await applyRevocation(this.options.revocation.store, revocation, this.options.lifecycle.maxSessionLifetimeMs);
+        await endServerSessions(this.serverSessions, revocation);
+      }
     } catch (error) {
       logger.error(`A verified ${this.rules.kind} token could not be recorded: ${error instanceof Error ? error.message : String(error)}`);
       throw new PushRejection('temporarily_unavailable', 'The revocation could not be recorded; try again later');
@@ -50,8 +56,9 @@ export class BackchannelLogoutReceiver extends PushReceiver {
     options: SessionOptions,
     tokens: TokenVerifier,
     private readonly config: BackchannelLogoutConfig,
+    serverSessions?: ServerSessionManager,
   ) {
-    super(options, tokens, { kind: 'bcl', typ: 'logout+jwt', typRequired: false, clockTolerance: options.verification.clockTolerance, ...config });
+    super(options, tokens, { kind: 'bcl', typ: 'logout+jwt', typRequired: false, clockTolerance: options.verification.clockTolerance, ...config }, serverSessions);
   }
 
   async receive(logoutToken: unknown): Promise<PushedRevocation> {
@@ -64,8 +71,8 @@ export class SharedSignalsReceiver extends PushReceiver {
   /** A subject's `iss_sub` must name one of these: the users our sessions belong to. */
   private readonly userIssuers: readonly string[];
 
-  constructor(options: SessionOptions, tokens: TokenVerifier, config: SharedSignalsConfig) {
-    super(options, tokens, { kind: 'set', typ: 'secevent+jwt', typRequired: true, clockTolerance: options.verification.clockTolerance, ...config });
+  constructor(options: SessionOptions, tokens: TokenVerifier, config: SharedSignalsConfig, serverSessions?: ServerSessionManager) {
+    super(options, tokens, { kind: 'set', typ: 'secevent+jwt', typRequired: true, clockTolerance: options.verification.clockTolerance, ...config }, serverSessions);
     this.userIssuers = options.issuerConfigs.flatMap((issuer) => issuer.issuers);
   }
 

@@ -1,7 +1,10 @@
 import type { RevocationStore } from '../revocation/revocation-store.interface.js';
 
-/** What a pushed token ends: one session (`sid`), or every session of a user begun before `cutoff` (epoch s). */
-export type PushedRevocation = { readonly sessionId: string } | { readonly userId: string; readonly cutoff: number };
+/**
+ * What a pushed token ends: one session (`sid`, with its user when the message names one), or
+ * every session of a user begun before `cutoff` (epoch s).
+ */
+export type PushedRevocation = { readonly sessionId: string; readonly userId?: string } | { readonly userId: string; readonly cutoff: number };
 
 /**
  * Records the revocation in the shared store, so every instance refuses it. The session's expiry

@@ -70,7 +70,7 @@ export function readSecurityEvents(payload: JWTPayload, issuers: readonly string
     const isSessionEvent = type === SESSION_REVOKED_EVENT;
     if (!isSessionEvent && !USER_REVOKING_EVENTS.has(type)) continue;
     const subject = subjectOf(payload, event, issuers, isSessionEvent);
-    if (isSessionEvent && subject.sessionId !== undefined) revocations.push({ sessionId: subject.sessionId });
+    if (isSessionEvent && subject.sessionId !== undefined) revocations.push({ sessionId: subject.sessionId, ...(subject.userId !== undefined && { userId: subject.userId }) });
     else if (subject.userId !== undefined) revocations.push(userRevocation(subject.userId));
   }
   return revocations;

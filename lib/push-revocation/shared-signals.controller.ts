@@ -1,10 +1,12 @@
-import { Controller, Inject, Req, Res, type OnModuleInit, type Type } from '@nestjs/common';
+import { Controller, Inject, Optional, Req, Res, type OnModuleInit, type Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { timingSafeEqual } from 'node:crypto';
 import { acceptTextBodies, enableRoute, sendAnswer } from '../http-endpoints/endpoint-route.js';
 import { header, mediaType, readText, UnreadableBody, type EndpointRequest } from '../http-endpoints/request-body.js';
 import type { SessionOptions } from '../options/session-options.js';
 import { Public } from '../requirements/decorators/public.decorator.js';
+import type { ServerSessionManager } from '../server-sessions/server-session-manager.js';
+import { SERVER_SESSION_MANAGER } from '../server-sessions/server-session.providers.js';
 import { SESSION_OPTIONS } from '../session.constants.js';
 import { TokenVerifier } from '../verification/token-verifier.js';
 import { SharedSignalsReceiver } from './push-receivers.js';
@@ -33,10 +35,15 @@ export function sharedSignalsController(): Type {
     private readonly config?: SharedSignalsConfig;
     private readonly receiver?: SharedSignalsReceiver;
 
-    constructor(@Inject(SESSION_OPTIONS) options: SessionOptions, tokens: TokenVerifier, private readonly host: HttpAdapterHost) {
+    constructor(
+      @Inject(SESSION_OPTIONS) options: SessionOptions,
+      tokens: TokenVerifier,
+      private readonly host: HttpAdapterHost,
+      @Optional() @Inject(SERVER_SESSION_MANAGER) serverSessions?: ServerSessionManager,
+    ) {
       if (!options.sharedSignals) return;
       this.config = options.sharedSignals;
-      this.receiver = new SharedSignalsReceiver(options, tokens, options.sharedSignals);
+      this.receiver = new SharedSignalsReceiver(options, tokens, options.sharedSignals, serverSessions);
       enableRoute(SharedSignalsController, 'receive', 'POST', options.sharedSignals.path);
     }
 

@@ -6,6 +6,8 @@ import { call, type TestApp } from '../../support/app.js';
 import { craftToken, ISSUER, makeKey, signSession, type TestKey } from '../../support/keys.js';
 import { BCL_EVENT, postLogoutToken, signLogoutToken } from '../../support/pushed-tokens.js';
 import { HTTP_ADAPTERS, onAdapter } from './on-adapter.js';
+import type { ServerSessionManager } from '../../../lib/server-sessions/server-session-manager.js';
+import { SERVER_SESSION_MANAGER } from '../../../lib/server-sessions/server-session.providers.js';
 
 const CLIENT_ID = 'orders-web';
 const PATH = '/auth/backchannel-logout';
@@ -126,5 +128,30 @@ describe.each(HTTP_ADAPTERS)('back-channel logout receiver (OpenID Connect Back-
 
   it('has no route when the option is not set', async () => {
     expect((await postLogoutToken(`${plain.url}${PATH}`, await logout({ sid: 'S-x' }))).status).toBe(404);
+  });
+});
+
+describe('back-channel logout with server-side sessions', () => {
+  it('ends the server-side sessions of the provider session (sid) or of the user (sub)', async () => {
+    const key = await makeKey('ES256');
+    const app = await onAdapter('express').startApp(
+      { issuer: ISSUER, jwks: { keys: [key.publicJwk] }, clientId: CLIENT_ID, serverSessions: true, backchannelLogout: true },
+      [MeController],
+    );
+    try {
+      const manager = app.app.get<ServerSessionManager>(SERVER_SESSION_MANAGER);
+      for (const providerSessionId of ['P1', 'P2']) {
+        await manager.create({ userId: 'U1', issuer: ISSUER, sessionToken: await signSession({ sub: 'U1', sid: providerSessionId }, { key }), providerSessionId });
+      }
+      const left = async () => (await manager.list('U1')).map((record) => record.providerSessionId).sort();
+      expect(await left()).toEqual(['P1', 'P2']);
+
+      expect((await postLogoutToken(`${app.url}${PATH}`, await signLogoutToken({ sub: 'U1', sid: 'P1' }, CLIENT_ID, { key }))).status).toBe(200);
+      expect(await left()).toEqual(['P2']);
+      expect((await postLogoutToken(`${app.url}${PATH}`, await signLogoutToken({ sub: 'U1' }, CLIENT_ID, { key }))).status).toBe(200);
+      expect(await left()).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 });
