@@ -22,6 +22,7 @@ export type { StepUpOptions } from './step-up/step-up-options.js';
 // Parameters
 export { CurrentSession } from './params/current-session.decorator.js';
 export { Tenant } from './params/tenant.decorator.js';
+export { RefreshToken } from './params/refresh-token.decorator.js';
 export { getSession, getTenant } from './transport/request-session.js';
 export { registerTransport } from './transport/transport-registry.js';
 export type { TransportAdapter } from './transport/transport-adapter.js';
@@ -69,6 +70,7 @@ export type { ProviderMetadata } from './provider/discovery.js';
 // Session lifecycle: refresh, logout, cookies, CSRF
 export type { LogoutOptions, RefreshedSession, RefreshOptions, SessionValidation } from './lifecycle/refreshed-session.js';
 export type { LifecycleOptions, SessionTokenField } from './lifecycle/lifecycle-options.js';
+export { LogoutRoute } from './lifecycle/logout-route.decorator.js';
 export type { ClientAuthMethod } from './lifecycle/client-authentication.js';
 export { clearSessionCookies, setSessionCookies } from './cookies/response-cookies.js';
 export { clearedSessionCookieHeaders, sessionCookieHeaders, type SessionCookieOptions, type SessionCookieTokens } from './cookies/session-cookies.js';
@@ -106,3 +108,4 @@ export { SessionError, isSessionError, type SessionErrorOptions } from './errors
 export { REASON_STATUS, type SessionErrorReason } from './errors/session-error-reason.js';
 export { SessionConfigError } from './errors/session-config.error.js';
 export { toHttpAnswer, type ChallengeParams, type SessionErrorBody } from './errors/http-answer.js';
+export { SessionErrorFilter } from './errors/session-error.filter.js';

@@ -1,5 +1,6 @@
 import { ConfigurableModuleBuilder, type Provider } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { SessionErrorFilter } from './errors/session-error.filter.js';
 import { SessionGuard } from './guard/session.guard.js';
 import { moduleEndpointControllers } from './http-endpoints/module-endpoints.js';
 import { loginController } from './login/login.controller.js';
@@ -15,6 +16,7 @@ function extraProviders(extras: SessionModuleExtras): Provider[] {
     providers.push({ provide: SessionGuard, useClass: extras.guard });
   }
   if (extras.globalGuard !== false) providers.push({ provide: APP_GUARD, useExisting: SessionGuard });
+  if (extras.errorFilter !== false) providers.push({ provide: APP_FILTER, useExisting: SessionErrorFilter });
   return providers;
 }
 
@@ -25,7 +27,7 @@ export const {
   ASYNC_OPTIONS_TYPE: SESSION_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<SessionModuleOptions>({ moduleName: 'Session' })
   .setClassMethodName('forRoot')
-  .setExtras<SessionModuleExtras>({ globalGuard: true, guard: undefined, loginRoutes: false }, (definition, extras) => ({
+  .setExtras<SessionModuleExtras>({ globalGuard: true, errorFilter: true, guard: undefined, loginRoutes: false }, (definition, extras) => ({
     ...definition,
     global: true,
     providers: [...(definition.providers ?? []), ...extraProviders(extras)],

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { SessionErrorFilter } from './errors/session-error.filter.js';
 import { SessionGuard } from './guard/session.guard.js';
 import { ProviderDirectory } from './provider/provider-directory.js';
 import { serverSessionManagerProvider, SERVER_SESSION_MANAGER } from './server-sessions/server-session.providers.js';
@@ -10,10 +11,11 @@ import { SocketSessions } from './transport/socket-sessions.js';
 
 /**
  * `SessionModule.forRoot(options)` or `SessionModule.forRootAsync({ imports, inject, useFactory })`.
- * Global; registers `SessionGuard` as `APP_GUARD` unless `globalGuard: false`.
+ * Global; registers `SessionGuard` as `APP_GUARD` unless `globalGuard: false`, and
+ * `SessionErrorFilter` as `APP_FILTER` unless `errorFilter: false`.
  */
 @Module({
-  providers: [...SESSION_PROVIDERS, serverSessionManagerProvider, SessionService, SessionGuard, SocketSessions],
+  providers: [...SESSION_PROVIDERS, serverSessionManagerProvider, SessionService, SessionGuard, SessionErrorFilter, SocketSessions],
   // SESSION_OPTIONS and SessionService: `@UseGuards(SessionGuard)` instantiates the guard in the controller's module.
   exports: [SESSION_OPTIONS, SessionService, SessionGuard, ProviderDirectory, SocketSessions, SERVER_SESSION_MANAGER],
 })

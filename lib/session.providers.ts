@@ -67,6 +67,6 @@ export const SESSION_PROVIDERS: Provider[] = [
     provide: SessionLifecycle,
     inject: [SESSION_OPTIONS, TokenEndpointClient, RevocationCheck, SessionValidator],
     useFactory: (options: SessionOptions, endpoints: TokenEndpointClient, revocations: RevocationCheck, validator: SessionValidator) =>
-      new SessionLifecycle(options.lifecycle, options.verification.clockTolerance * 1000, endpoints, options.revocation.store, revocations, validator),
+      new SessionLifecycle(options.lifecycle, options.verification.clockTolerance * 1000, endpoints, options.revocation, revocations, validator),
   },
 ];

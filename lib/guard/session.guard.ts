@@ -9,6 +9,7 @@ import type { DpopMode } from '../dpop/dpop-options.js';
 import { SessionError } from '../errors/session-error.js';
 import { readCookie } from '../extraction/cookie.parser.js';
 import { firstToken } from '../extraction/token-locator.js';
+import { isOutageOnLogoutRoute } from '../lifecycle/logout-route.decorator.js';
 import type { RefreshedSession } from '../lifecycle/refreshed-session.js';
 import type { SessionOptions } from '../options/session-options.js';
 import { checkPolicy } from '../requirements/policy-check.js';
@@ -70,7 +71,23 @@ export class SessionGuard implements CanActivate {
       await this.admit(request, policy);
       return true;
     } catch (error) {
+      if (isOutageOnLogoutRoute(error, context.getHandler())) return this.admitToLogout(request, policy);
       // Awaited: a WebSocket or microservice refusal is built once its optional package is loaded.
+      throw await this.refuse(error, request);
+    }
+  }
+
+  /** A `@LogoutRoute()` during a revocation store outage: the verified session goes on to be ended. */
+  protected async admitToLogout(request: GuardedRequest, policy: RoutePolicy): Promise<boolean> {
+    try {
+      const dpopMode = policy.requireDpop ? 'required' : this.options.dpop.mode;
+      const credentials = this.locateCredentials(request, dpopMode);
+      if (credentials.token === undefined) throw new SessionError('token_missing');
+      const session = await this.sessions.validateSessionForLogout(credentials.token);
+      if (dpopMode !== undefined) await this.checkProof(request, credentials, dpopMode, session);
+      this.accept(request, policy, session);
+      return true;
+    } catch (error) {
       throw await this.refuse(error, request);
     }
   }
@@ -93,6 +110,11 @@ export class SessionGuard implements CanActivate {
     const session = serverSession ?? (await this.dpop.challenging(credentials.dpop === true, this.establishSession(request, credentials, policy)));
     if (session === undefined) return undefined;
     if (dpopMode !== undefined) await this.checkProof(request, credentials, dpopMode, session);
+    return this.accept(request, policy, session);
+  }
+
+  /** The end of the pipeline for an established session: tenant, requirements, keep. */
+  protected accept(request: GuardedRequest, policy: RoutePolicy, session: Session): Session {
     const tenant = this.resolveTenant(request, session);
     this.checkRequirements(policy, session, this.isTenantScoped(request, policy) ? tenant : undefined);
     const accepted = withTenant(session, tenant?.id);

@@ -25,9 +25,14 @@ export class TokenEndpointClient {
   constructor(
     private readonly config: LifecycleConfig,
     private readonly directory: ProviderDirectory,
-    limits: FetchLimits,
+    private readonly limits: FetchLimits,
   ) {
     this.fetch = limitedFetch(limits);
+  }
+
+  /** The longest one request to the provider may take. */
+  get timeoutMs(): number {
+    return this.limits.timeoutMs;
   }
 
   /** Exchanges a refresh token for new tokens. `issuer` picks whose endpoint, when several are configured. */

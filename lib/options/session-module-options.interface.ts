@@ -104,6 +104,8 @@ export interface SessionModuleOptions
 export interface SessionModuleExtras {
   /** Register `SessionGuard` as `APP_GUARD`. Default `true`. */
   globalGuard?: boolean;
+  /** Register `SessionErrorFilter` as `APP_FILTER`: a `SessionError` thrown from a handler is answered as the guard answers it. Default `true`. */
+  errorFilter?: boolean;
   /**
    * Registers the login routes (`login`), under this path (`true`: `auth`). `forRoot` sets it
    * from `login.path`; with `forRootAsync` pass it beside `useFactory`.

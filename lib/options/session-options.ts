@@ -37,7 +37,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set<string>([
 ]);
 
 /** Options read when the module is defined; a factory returning them has them in the wrong place. */
-const MODULE_EXTRAS = ['globalGuard', 'guard'] as const;
+const MODULE_EXTRAS = ['globalGuard', 'errorFilter', 'guard'] as const;
 
 /**
  * The module's options, checked once at start-up: each feature reads its own part with its own

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Session } from '../claims/session.interface.js';
 import type { SessionCookieOptions } from '../cookies/session-cookies.js';
+import { SessionError } from '../errors/session-error.js';
 import type { LogoutOptions, RefreshedSession, RefreshOptions, SessionValidation } from '../lifecycle/refreshed-session.js';
 import { SessionLifecycle } from '../lifecycle/session-lifecycle.js';
 import { SessionConfigError } from '../errors/session-config.error.js';
@@ -37,6 +38,7 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.lifecycle.close();
     await this.options.revocation.store.close?.();
   }
 
@@ -59,7 +61,23 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
    * tell (unless `revocationFailOpen`). Synchronous for the built-in stores: no round trip.
    */
   protected checkRevocation(session: Session): void | Promise<void> {
+    this.lifecycle.refuseLoggedOutHere(session);
     return this.revocations.check(session);
+  }
+
+  /**
+   * For routes that only end a session (`@LogoutRoute()`): `validateSession`, except that a
+   * revocation store that cannot answer does not refuse the session (a session known to be
+   * revoked still is). The guard uses it in an outage; logging out must work then.
+   */
+  async validateSessionForLogout(token: string): Promise<Session> {
+    const session = await this.validator.verify(token);
+    try {
+      await this.checkRevocation(session);
+    } catch (error) {
+      if (!(error instanceof SessionError) || error.reason !== 'revocation_unavailable') throw error;
+    }
+    return session;
   }
 
   /**

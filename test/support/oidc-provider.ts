@@ -64,6 +64,19 @@ export const PUBLIC_CLIENT: TestClient = Object.freeze({
   method: 'none',
 });
 
+/** Module options for an app validating `op`'s access tokens and refreshing as `client` (discovery, the `oidc` claims). */
+export function oidcModuleOptions(op: { issuer: string }, client: TestClient = CLIENT) {
+  return {
+    issuer: op.issuer,
+    audience: RESOURCE,
+    discovery: true,
+    claims: 'oidc' as const,
+    clientId: client.id,
+    ...(client.secret !== undefined && { clientSecret: client.secret }),
+    clientAuthMethod: client.method,
+  };
+}
+
 export interface SigningKey {
   kid: string;
   /** The private JWK the provider signs with. */

@@ -3,7 +3,7 @@ import type { HttpAnswer } from './app.js';
 /** The reasons the contract answers with `Bearer error="invalid_token"`. */
 const INVALID_TOKEN_REASONS = new Set([
   'token_malformed', 'token_expired', 'token_not_yet_valid', 'signature_invalid', 'algorithm_not_allowed',
-  'issuer_mismatch', 'audience_mismatch', 'key_not_found', 'claim_invalid', 'token_revoked', 'token_inactive',
+  'issuer_mismatch', 'audience_mismatch', 'key_not_found', 'claim_invalid', 'token_revoked', 'token_inactive', 'refresh_failed',
 ]);
 const INSUFFICIENT_SCOPE_REASONS = new Set(['missing_roles', 'missing_permissions']);
 
