@@ -54,7 +54,7 @@ export class SessionErrorFilter implements ExceptionFilter<SessionError> {
       adapter.end(response);
       return;
     }
-    const { exception, wwwAuthenticate, dpopNonce } = toHttpAnswer(error, this.options.challenge.realm);
+    const { exception, wwwAuthenticate, dpopNonce } = toHttpAnswer(error, this.options.challenge);
     if (wwwAuthenticate !== undefined) adapter.setHeader(response, 'WWW-Authenticate', wwwAuthenticate);
     if (dpopNonce !== undefined) adapter.setHeader(response, 'DPoP-Nonce', dpopNonce);
     adapter.reply(response, exception.getResponse(), error.status);

@@ -219,7 +219,7 @@ export class SessionGuard implements CanActivate {
 
   /** `scopedTenant`: the resolved tenant on a tenant-scoped route, else `undefined` (top-level grants). */
   protected checkRequirements(policy: RoutePolicy, session: Session, scopedTenant: TenantContext | undefined): void {
-    checkPolicy(policy, session, scopedTenant);
+    checkPolicy(policy, session, scopedTenant, this.options.stepUp);
   }
 
   /**
@@ -230,6 +230,6 @@ export class SessionGuard implements CanActivate {
   protected refuse(error: unknown, request: GuardedRequest): unknown {
     if (!(error instanceof SessionError)) return error;
     this.logger.debug(`Refused ${request.describe()}: ${error.reason} (${error.message})`);
-    return request.refusal(error, this.options.challenge.realm);
+    return request.refusal(error, this.options.challenge);
   }
 }

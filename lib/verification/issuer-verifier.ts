@@ -1,5 +1,15 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import { compactVerify, errors, type CompactJWSHeaderParameters, type CompactVerifyResult, type JWSHeaderParameters, type JWTPayload } from 'jose';
+import {
+  compactVerify,
+  errors,
+  jwtVerify,
+  type CompactJWSHeaderParameters,
+  type CompactVerifyResult,
+  type JWSHeaderParameters,
+  type JWTPayload,
+  type JWTVerifyOptions,
+  type JWTVerifyResult,
+} from 'jose';
 import { SessionError } from '../errors/session-error.js';
 import { HMAC_MIN_SECRET_BYTES, isHmacAlgorithm } from '../keys/algorithms.js';
 import type { KeyResolver, VerificationKey } from '../keys/key-resolver.interface.js';
@@ -58,6 +68,14 @@ export class IssuerVerifier {
       this.mismatches.refused(error, signed);
       throw error;
     }
+  }
+
+  /**
+   * Another kind of JWT from this issuer (a logout token, a Security Event Token): this issuer's keys
+   * and algorithm allow-list, the caller's claim rules. Failures are `SessionError`s as for `verify`.
+   */
+  async verifyJwt(token: string, rules: Omit<JWTVerifyOptions, 'algorithms'>): Promise<JWTVerifyResult> {
+    return this.withCandidates((getKey) => jwtVerify(token, getKey, { ...rules, algorithms: this.algorithms.algorithms }));
   }
 
   /**
