@@ -80,7 +80,7 @@ export class SessionGuard implements CanActivate {
   /** A `@LogoutRoute()` during a revocation store outage: the verified session goes on to be ended. */
   protected async admitToLogout(request: GuardedRequest, policy: RoutePolicy): Promise<boolean> {
     try {
-      const dpopMode = policy.requireDpop ? 'required' : this.options.dpop.mode;
+      const dpopMode = this.dpopModeFor(policy);
       const credentials = this.locateCredentials(request, dpopMode);
       if (credentials.token === undefined) throw new SessionError('token_missing');
       const session = await this.sessions.validateSessionForLogout(credentials.token);
@@ -97,7 +97,7 @@ export class SessionGuard implements CanActivate {
    * `undefined` when an optional route has none. Throws `SessionError`.
    */
   async admit(request: GuardedRequest, policy: RoutePolicy): Promise<Session | undefined> {
-    const dpopMode = policy.requireDpop ? 'required' : this.options.dpop.mode;
+    const dpopMode = this.dpopModeFor(policy);
     const credentials = this.locateCredentials(request, dpopMode);
     const noToken = credentials.token === undefined && credentials.refreshToken === undefined;
     // Server-side sessions: the session id cookie -> the stored session token (the source checks CSRF).
@@ -111,6 +111,11 @@ export class SessionGuard implements CanActivate {
     if (session === undefined) return undefined;
     if (dpopMode !== undefined) await this.checkProof(request, credentials, dpopMode, session);
     return this.accept(request, policy, session);
+  }
+
+  /** `@RequireDpop()` makes DPoP required on its route; elsewhere the `dpop` option decides (absent: ignored). */
+  protected dpopModeFor(policy: RoutePolicy): DpopMode | undefined {
+    return policy.requireDpop ? 'required' : this.options.dpop.mode;
   }
 
   /** The end of the pipeline for an established session: tenant, requirements, keep. */
