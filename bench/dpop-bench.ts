@@ -6,7 +6,7 @@ import { DpopProofCheck } from '../lib/dpop/dpop-proof-check.js';
 import { readDpopOptions } from '../lib/dpop/dpop-options.js';
 import { InMemoryReplayStore } from '../lib/replay/in-memory-replay.store.js';
 import { AUDIENCE, ISSUER, JwksEndpoint, signingKey, signToken, type SigningKey } from './fixtures.js';
-import { startApp, type RunningApp } from './http-bench.js';
+import { startApp, type RunningApp } from './app-process.js';
 import { runLoad, type LoadFigures } from './load.js';
 import { count, markdownTable, ms, ratio } from './report.js';
 

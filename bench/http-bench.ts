@@ -1,10 +1,8 @@
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { startApp, type RunningApp } from './app-process.js';
 import { AUDIENCE, ISSUER, JwksEndpoint, signingKey, signToken, signTokens } from './fixtures.js';
 import { runLoad, type LoadFigures } from './load.js';
 import { redisPlan, startRedis } from './redis.js';
-import { count, markdownTable, ms, ratio } from './report.js';
-import { APP_LABELS, type AppConfig, type AppMessage, type AppVariant } from './server/app-config.js';
+import { APP_LABELS, type AppVariant } from './server/app-config.js';
 
 export interface HttpSettings {
   readonly rounds: number;
@@ -12,11 +10,16 @@ export interface HttpSettings {
   readonly warmUpSeconds: number;
   readonly connections: number;
   readonly tokenCount: number;
+  readonly algorithms: readonly string[];
 }
 
-export const VARIANTS: readonly AppVariant[] = ['no-guard', 'session-guard', 'session-guard-redis', 'passport-jwt'];
+/**
+ * The apps, in the order of the tables; the Redis store and the tenant route run with the first algorithm only.
+ * `SessionGuard, sessionCache: false` shows what keeping verified sessions costs when none is seen again.
+ */
+export const VARIANTS: readonly AppVariant[] = ['no-guard', 'session-guard', 'session-guard-no-cache', 'session-guard-redis', 'jose-guard', 'fast-jwt', 'passport-jwt'];
 
-export type ScenarioName = 'same token' | 'different tokens' | 'tenant role check';
+export type ScenarioName = 'same token' | 'distinct tokens' | 'tenant role check';
 
 interface Scenario {
   readonly name: ScenarioName;
@@ -36,35 +39,16 @@ function tokenCycle(tokens: readonly string[]): () => () => string {
   };
 }
 
-export interface HttpResults {
-  /** Every round, by scenario, then variant; a variant that did not run is absent. */
+/** Every round of one algorithm, by scenario, then variant; a variant that did not run is absent. */
+export interface AlgorithmRun {
   readonly rounds: ReadonlyMap<ScenarioName, ReadonlyMap<AppVariant, readonly LoadFigures[]>>;
   /** Why a variant did not run. */
   readonly skipped: ReadonlyMap<AppVariant, string>;
+}
+
+export interface HttpResults {
+  readonly byAlgorithm: ReadonlyMap<string, AlgorithmRun>;
   readonly jwksRequestsDuringLoads: number;
-}
-
-export interface RunningApp {
-  readonly variant: AppVariant;
-  readonly url: string;
-  stop(): void;
-}
-
-/** Starts one variant in its own process, so that the load generator never shares its event loop. */
-export function startApp(config: AppConfig): Promise<RunningApp> {
-  const child = fork(fileURLToPath(new URL('./server/main.js', import.meta.url)), [], {
-    env: { ...process.env, BENCH_APP: JSON.stringify(config) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill(), reject(new Error(`${config.variant} did not start within 30 s`))), 30_000);
-    child.once('message', (message: AppMessage) => {
-      clearTimeout(timer);
-      if ('error' in message) return reject(new Error(message.error));
-      resolve({ variant: config.variant, url: `http://127.0.0.1:${message.port}`, stop: () => void child.kill() });
-    });
-    child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`${config.variant} exited with ${code}`))));
-  });
 }
 
 async function status(url: string, token?: string): Promise<number> {
@@ -89,110 +73,85 @@ async function checkApp(app: RunningApp, token: string, withoutTenantRole: strin
   }
 }
 
-/** The same app four ways, loaded with autocannon in three scenarios. */
-export async function runHttpBench(settings: HttpSettings): Promise<HttpResults> {
-  const key = await signingKey('ES256');
-  const tokens = await signTokens(key, settings.tokenCount);
-  const withoutTenantRole = await signToken(key, settings.tokenCount, ['viewer']);
-  const jwks = await new JwksEndpoint([key.publicJwk]).start();
-  const redis = redisPlan();
-  const redisServer = redis.ready ? await startRedis() : undefined;
-  const skipped = new Map<AppVariant, string>();
-  const apps: RunningApp[] = [];
-  try {
-    for (const variant of VARIANTS) {
-      if (variant === 'session-guard-redis' && !redis.ready) {
-        skipped.set(variant, redis.skipped);
-        continue;
-      }
-      try {
-        apps.push(await startApp({ variant, issuer: ISSUER, audience: AUDIENCE, jwksUri: jwks.url, ...(redisServer && { redisUrl: redisServer.url }) }));
-      } catch (error) {
-        if (variant !== 'session-guard-redis') throw error;
-        skipped.set(variant, `skipped: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-    for (const app of apps) await checkApp(app, tokens[0]!, withoutTenantRole);
+/** Why a peer cannot take part with this algorithm, if it cannot. */
+function unsupported(variant: AppVariant, alg: string): string | undefined {
+  // jsonwebtoken, under passport-jwt, knows HS*, RS*, PS* and ES* only.
+  if (variant === 'passport-jwt' && alg === 'EdDSA') return 'n/a: jsonwebtoken has no EdDSA';
+  return undefined;
+}
 
-    const scenarios: Scenario[] = [
-      { name: 'same token', path: '/hello', token: tokens[0]! },
-      { name: 'different tokens', path: '/hello', token: tokenCycle(tokens) },
-      { name: 'tenant role check', path: '/tenants/T1/report', token: tokens[0]! },
-    ];
-    const jwksBefore = jwks.requests;
-    const rounds = new Map<ScenarioName, Map<AppVariant, LoadFigures[]>>();
-    for (const scenario of scenarios) {
-      const byVariant = new Map<AppVariant, LoadFigures[]>(apps.map((app) => [app.variant, []]));
-      rounds.set(scenario.name, byVariant);
-      const tokenOf = new Map(apps.map((app) => [app.variant, typeof scenario.token === 'string' ? scenario.token : scenario.token()]));
-      const plan = (app: RunningApp) => ({ url: app.url, path: scenario.path, token: tokenOf.get(app.variant)!, connections: settings.connections });
-      for (const app of apps) await runLoad({ ...plan(app), seconds: settings.warmUpSeconds });
-      for (let round = 0; round < settings.rounds; round++) {
-        // Alternating order: a neighbour's burst on a shared machine does not always land on the same app.
-        for (const app of round % 2 ? [...apps].reverse() : apps) {
-          const result = await runLoad({ ...plan(app), seconds: settings.seconds });
-          if (result.failures) throw new Error(`${APP_LABELS[app.variant]}, ${scenario.name}: ${result.failures} requests failed`);
-          byVariant.get(app.variant)!.push(result);
-          process.stderr.write(process.env.BENCH_VERBOSE ? `${scenario.name} / ${app.variant}: ${Math.round(result.requestsPerSecond)} req/s\n` : '.');
-        }
+/** Starts the apps of one algorithm, each checked to refuse what it must. */
+async function startApps(alg: string, jwksUri: string, withExtras: boolean, redisUrl: string | undefined, skipped: Map<AppVariant, string>): Promise<RunningApp[]> {
+  const apps: RunningApp[] = [];
+  for (const variant of VARIANTS) {
+    const reason = unsupported(variant, alg);
+    if (reason) skipped.set(variant, reason);
+    if (reason || (variant === 'session-guard-redis' && !withExtras)) continue;
+    if (variant === 'session-guard-redis' && redisUrl === undefined) {
+      skipped.set(variant, redisPlan().ready ? 'skipped: redis-server did not start' : 'skipped: redis-server not found');
+      continue;
+    }
+    try {
+      apps.push(await startApp({ variant, issuer: ISSUER, audience: AUDIENCE, jwksUri, algorithm: alg, ...(redisUrl && { redisUrl }) }));
+    } catch (error) {
+      if (variant !== 'session-guard-redis') throw error;
+      skipped.set(variant, `skipped: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return apps;
+}
+
+async function measure(apps: readonly RunningApp[], scenario: Scenario, settings: HttpSettings): Promise<Map<AppVariant, LoadFigures[]>> {
+  const byVariant = new Map<AppVariant, LoadFigures[]>(apps.map((app) => [app.variant, []]));
+  const tokenOf = new Map(apps.map((app) => [app.variant, typeof scenario.token === 'string' ? scenario.token : scenario.token()]));
+  const plan = (app: RunningApp) => ({ url: app.url, pid: app.pid, path: scenario.path, token: tokenOf.get(app.variant)!, connections: settings.connections });
+  for (const app of apps) await runLoad({ ...plan(app), seconds: settings.warmUpSeconds });
+  for (let round = 0; round < settings.rounds; round++) {
+    // Alternating order: a neighbour's burst on a shared machine does not always land on the same app.
+    for (const app of round % 2 ? [...apps].reverse() : apps) {
+      const result = await runLoad({ ...plan(app), seconds: settings.seconds });
+      if (result.failures) throw new Error(`${APP_LABELS[app.variant]}, ${scenario.name}: ${result.failures} requests failed`);
+      byVariant.get(app.variant)!.push(result);
+      process.stderr.write(process.env.BENCH_VERBOSE ? `${scenario.name} / ${app.variant}: ${Math.round(result.requestsPerSecond)} req/s\n` : '.');
+    }
+  }
+  return byVariant;
+}
+
+/** The same app up to six ways, per algorithm, loaded with autocannon: same token, distinct tokens (and a tenant route). */
+export async function runHttpBench(settings: HttpSettings): Promise<HttpResults> {
+  const redisServer = redisPlan().ready ? await startRedis().catch(() => undefined) : undefined;
+  const byAlgorithm = new Map<string, AlgorithmRun>();
+  let jwksRequestsDuringLoads = 0;
+  try {
+    for (const [index, alg] of settings.algorithms.entries()) {
+      const first = index === 0;
+      const key = await signingKey(alg);
+      const tokens = await signTokens(key, settings.tokenCount);
+      const withoutTenantRole = await signToken(key, settings.tokenCount, ['viewer']);
+      const jwks = await new JwksEndpoint([key.publicJwk]).start();
+      const skipped = new Map<AppVariant, string>();
+      const apps = await startApps(alg, jwks.url, first, redisServer?.url, skipped);
+      try {
+        for (const app of apps) await checkApp(app, tokens[0]!, withoutTenantRole);
+        const scenarios: Scenario[] = [
+          { name: 'same token', path: '/hello', token: tokens[0]! },
+          { name: 'distinct tokens', path: '/hello', token: tokenCycle(tokens) },
+          ...(first ? [{ name: 'tenant role check' as const, path: '/tenants/T1/report', token: tokens[0]! }] : []),
+        ];
+        const jwksBefore = jwks.requests;
+        const rounds = new Map<ScenarioName, Map<AppVariant, LoadFigures[]>>();
+        for (const scenario of scenarios) rounds.set(scenario.name, await measure(apps, scenario, settings));
+        jwksRequestsDuringLoads += jwks.requests - jwksBefore;
+        byAlgorithm.set(alg, { rounds, skipped });
+      } finally {
+        await Promise.all(apps.map((app) => app.stop()));
+        await jwks.stop();
       }
     }
     process.stderr.write('\n');
-    return { rounds, skipped, jwksRequestsDuringLoads: jwks.requests - jwksBefore };
+    return { byAlgorithm, jwksRequestsDuringLoads };
   } finally {
-    for (const app of apps) app.stop();
     redisServer?.stop();
-    await jwks.stop();
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  return sorted.length % 2 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-type Figure = keyof Omit<LoadFigures, 'failures'>;
-
-/** The median over rounds of one figure of an app. */
-export function medianOf(results: HttpResults, scenario: ScenarioName, variant: AppVariant, figure: Figure): number {
-  const rounds = results.rounds.get(scenario)?.get(variant);
-  return rounds?.length ? median(rounds.map((round) => round[figure])) : Number.NaN;
-}
-
-/**
- * The median over rounds of `variant`'s figure divided by `base`'s in the same round: the two
- * ran a second apart, so a burst of load from elsewhere weighs on both or on one round only.
- */
-export function pairedRatio(results: HttpResults, scenario: ScenarioName, variant: AppVariant, base: AppVariant, figure: Figure): number {
-  const mine = results.rounds.get(scenario)?.get(variant);
-  const theirs = results.rounds.get(scenario)?.get(base);
-  if (!mine?.length || !theirs?.length) return Number.NaN;
-  return median(mine.map((round, index) => round[figure] / theirs[index]![figure]));
-}
-
-export function httpTable(results: HttpResults, tokenCount: number): string {
-  const rows: string[][] = [];
-  for (const scenario of results.rounds.keys()) {
-    const name = scenario === 'different tokens' ? `different tokens (${count(tokenCount)})` : scenario;
-    for (const variant of VARIANTS) {
-      if (!results.rounds.get(scenario)?.has(variant)) {
-        rows.push([name, APP_LABELS[variant], results.skipped.get(variant) ?? 'skipped', '', '', '', '', '']);
-        continue;
-      }
-      const figure = (which: Figure) => medianOf(results, scenario, variant, which);
-      const versusBare = (which: Figure) => ratio(pairedRatio(results, scenario, variant, 'no-guard', which));
-      rows.push([
-        name,
-        APP_LABELS[variant],
-        count(figure('requestsPerSecond')),
-        versusBare('requestsPerSecond'),
-        ms(figure('p50Ms')),
-        versusBare('p50Ms'),
-        ms(figure('p99Ms')),
-        versusBare('p99Ms'),
-      ]);
-    }
-  }
-  return markdownTable(['scenario', 'app', 'req/s', 'vs no guard', 'p50 ms', 'vs no guard', 'p99 ms', 'vs no guard'], rows);
 }

@@ -3,12 +3,16 @@ import { NestFactory } from '@nestjs/core';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { SessionModule, SessionService, type SessionModuleOptions } from '../lib/index.js';
 import { AUDIENCE, ISSUER, signingKey, signTokens } from './fixtures.js';
+import { median } from './report.js';
 
 export interface VerifyFigures {
   readonly alg: string;
   readonly jwtVerify: number;
   readonly miss: number;
   readonly hit: number;
+  /** CPU time of the process (all its threads) per call, in µs, from the median batch of each. */
+  readonly jwtVerifyCpuUs: number;
+  readonly missCpuUs: number;
 }
 
 /** Tokens per algorithm; the miss run cycles them through a cache half their number. */
@@ -23,16 +27,15 @@ interface Operation {
   readonly batch: number;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
-async function timeBatch({ run, batch }: Operation): Promise<number> {
+async function timeBatch({ run, batch }: Operation, cpuPerCall: number[]): Promise<number> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   for (let done = 0; done < batch; done += IN_FLIGHT) {
     await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, batch - done) }, run));
   }
+  const used = process.cpuUsage(cpu);
+  cpuPerCall.push((used.user + used.system) / batch);
   return (performance.now() - start) / batch;
 }
 
@@ -42,17 +45,18 @@ async function timeBatch({ run, batch }: Operation): Promise<number> {
  * and the median drops the batches a neighbour's burst landed on: on a shared machine the ratios
  * hold even when the absolute figures move.
  */
-async function interleaved(operations: readonly Operation[], ms: number): Promise<number[]> {
+async function interleaved(operations: readonly Operation[], ms: number): Promise<{ opsPerSecond: number[]; cpuUs: number[] }> {
   const perCall: number[][] = operations.map(() => []);
+  const cpu: number[][] = operations.map(() => []);
   const end = performance.now() + ms;
   for (let turn = 0; performance.now() < end; turn++) {
     // Who goes first changes every turn: the garbage one leaves is not always collected in the same one's time.
     for (let step = 0; step < operations.length; step++) {
       const which = (turn + step) % operations.length;
-      perCall[which]!.push(await timeBatch(operations[which]!));
+      perCall[which]!.push(await timeBatch(operations[which]!, cpu[which]!));
     }
   }
-  return perCall.map((times) => 1000 / median(times));
+  return { opsPerSecond: perCall.map((times) => 1000 / median(times)), cpuUs: cpu.map(median) };
 }
 
 async function sessionService(options: Omit<SessionModuleOptions, 'issuer'>): Promise<{ service: SessionService; close(): Promise<void> }> {
@@ -92,8 +96,9 @@ export async function timeVerification(alg: string, ms: number): Promise<VerifyF
     { run: () => cached.service.validateSession(forHit()), batch: 4_000 },
   ];
   await interleaved(operations, Math.min(500, ms / 4));
-  const [verified, missed, hit] = await interleaved(operations, ms);
+  const { opsPerSecond, cpuUs } = await interleaved(operations, ms);
+  const [verified, missed, hit] = opsPerSecond;
   await missing.close();
   await cached.close();
-  return { alg, jwtVerify: verified!, miss: missed!, hit: hit! };
+  return { alg, jwtVerify: verified!, miss: missed!, hit: hit!, jwtVerifyCpuUs: cpuUs[0]!, missCpuUs: cpuUs[1]! };
 }

@@ -15,8 +15,9 @@ export { OptionalSession } from './requirements/decorators/optional-session.deco
 export { AnyPermission, AnyRole, Permissions, Roles, TopLevelPermissions, TopLevelRoles } from './requirements/decorators/grants.decorator.js';
 export { RequireTenant } from './requirements/decorators/require-tenant.decorator.js';
 export { RequireClaims, SkipGlobalClaims } from './requirements/decorators/require-claims.decorator.js';
-export { authMethods, claimEquals, claimIncludes, maxAuthAge, mfa } from './requirements/claim-validators.js';
-export type { ClaimValidator, ClaimValidatorLike } from './requirements/claim-validator.interface.js';
+export { acr, authMethods, claimEquals, claimIncludes, maxAuthAge, mfa } from './requirements/claim-validators.js';
+export type { ClaimValidator, ClaimValidatorLike, StepUpRequirement } from './requirements/claim-validator.interface.js';
+export type { StepUpOptions } from './step-up/step-up-options.js';
 
 // Parameters
 export { CurrentSession } from './params/current-session.decorator.js';
@@ -97,9 +98,14 @@ export type { LoginOptions } from './login/login-options.js';
 export { LoginError, type LoginErrorReason } from './login/login-error.js';
 export type { ProviderLogoutContext, ProviderLogoutHook } from './login/provider-logout.js';
 
+// Revocation pushed by the provider; protected resource metadata
+export type { BackchannelLogoutOptions } from './push-revocation/backchannel-logout-options.js';
+export type { SharedSignalsOptions } from './push-revocation/shared-signals-options.js';
+export type { ResourceMetadataOptions } from './resource-metadata/resource-metadata-options.js';
+
 // Errors
 export { SessionError, isSessionError, type SessionErrorOptions } from './errors/session-error.js';
 export { REASON_STATUS, type SessionErrorReason } from './errors/session-error-reason.js';
 export { SessionConfigError } from './errors/session-config.error.js';
-export { toHttpAnswer, type SessionErrorBody } from './errors/http-answer.js';
+export { toHttpAnswer, type ChallengeParams, type SessionErrorBody } from './errors/http-answer.js';
 export { SessionErrorFilter } from './errors/session-error.filter.js';

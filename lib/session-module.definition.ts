@@ -2,6 +2,7 @@ import { ConfigurableModuleBuilder, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { SessionErrorFilter } from './errors/session-error.filter.js';
 import { SessionGuard } from './guard/session.guard.js';
+import { moduleEndpointControllers } from './http-endpoints/module-endpoints.js';
 import { loginController } from './login/login.controller.js';
 import type { SessionModuleExtras, SessionModuleOptions } from './options/session-module-options.interface.js';
 
@@ -30,6 +31,10 @@ export const {
     ...definition,
     global: true,
     providers: [...(definition.providers ?? []), ...extraProviders(extras)],
-    ...(extras.loginRoutes && { controllers: [...(definition.controllers ?? []), loginController(extras.loginRoutes === true ? 'auth' : extras.loginRoutes)] }),
+    controllers: [
+      ...(definition.controllers ?? []),
+      ...moduleEndpointControllers(),
+      ...(extras.loginRoutes ? [loginController(extras.loginRoutes === true ? 'auth' : extras.loginRoutes)] : []),
+    ],
   }))
   .build();

@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { Roles } from '../../lib/index.js';
-import { TenantRoles } from './passport-jwt.js';
+import { TenantRoles } from './tenant-roles.guard.js';
 
 /**
  * The same small app for every variant. The route with a tenant role check carries the

@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.env.BENCH_APP ?? '{}') as AppConfig;
   const send = (message: AppMessage) => process.send?.(message);
   try {
-    const app = await NestFactory.create(appModule(config), { logger: false });
+    const app = await NestFactory.create(await appModule(config), { logger: false });
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     process.once('disconnect', () => void app.close().finally(() => process.exit(0)));

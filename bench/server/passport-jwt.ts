@@ -1,5 +1,4 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { Injectable } from '@nestjs/common';
 import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import jwksRsa from 'jwks-rsa';
 import passportJwt from 'passport-jwt';
@@ -24,7 +23,7 @@ export function jwtStrategy(config: AppConfig) {
         jwtFromRequest: passportJwt.ExtractJwt.fromAuthHeaderAsBearerToken(),
         issuer: config.issuer,
         audience: config.audience,
-        algorithms: ['ES256', 'RS256'],
+        algorithms: [(config.algorithm ?? 'ES256') as 'ES256'],
       });
     }
 
@@ -37,23 +36,3 @@ export function jwtStrategy(config: AppConfig) {
 
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {}
-
-/** Roles the user must hold in the tenant named by the route's `tenantId`. */
-export const TenantRoles = Reflector.createDecorator<string[]>();
-
-interface TenantClaims {
-  tenants?: Record<string, { roles?: string[] }>;
-}
-
-@Injectable()
-export class TenantRolesGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
-
-  canActivate(context: ExecutionContext): boolean {
-    const required = this.reflector.get(TenantRoles, context.getHandler());
-    if (!required) return true;
-    const request = context.switchToHttp().getRequest<{ user?: TenantClaims; params: Record<string, string> }>();
-    const granted = request.user?.tenants?.[request.params.tenantId ?? '']?.roles ?? [];
-    return required.every((role) => granted.includes(role));
-  }
-}

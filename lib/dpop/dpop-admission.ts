@@ -86,13 +86,12 @@ export class DpopAdmission {
   }
 
   /** A step of a request whose token came with the DPoP scheme: its 401 refusals carry the DPoP challenge. */
-  async challenging<T>(viaDpop: boolean, step: Promise<T>): Promise<T> {
+  challenging<T>(viaDpop: boolean, step: Promise<T>): Promise<T> {
+    // Not async: a Bearer request (every request with DPoP off) gets its step back unwrapped.
     if (!viaDpop) return step;
-    try {
-      return await step;
-    } catch (error) {
+    return step.catch((error: unknown) => {
       throw error instanceof SessionError ? this.rechallenge(error) : error;
-    }
+    });
   }
 
   /** `error="invalid_token"` in a DPoP challenge, for a token refused as Bearer tokens are. */

@@ -22,6 +22,8 @@ export type SessionErrorReason =
   | 'tenant_required'
   | 'claims_failed'
   | 'csrf_failed'
+  // 401: a valid session whose authentication is too weak or too old for the route (RFC 9470)
+  | 'insufficient_user_authentication'
   // 503: the check could not be made
   | 'keys_unavailable'
   | 'revocation_unavailable'
@@ -51,6 +53,7 @@ export const REASON_STATUS: Readonly<Record<SessionErrorReason, 401 | 403 | 503>
   tenant_required: 403,
   claims_failed: 403,
   csrf_failed: 403,
+  insufficient_user_authentication: 401,
   keys_unavailable: 503,
   revocation_unavailable: 503,
   refresh_failed: 401,
@@ -79,6 +82,7 @@ export const REASON_MESSAGE: Readonly<Record<SessionErrorReason, string>> = Obje
   tenant_required: 'This route requires a tenant',
   claims_failed: 'The session does not satisfy the route claim requirements',
   csrf_failed: 'The request failed the cross-site request forgery check',
+  insufficient_user_authentication: 'A stronger or more recent authentication is required',
   keys_unavailable: 'Signing keys are unavailable',
   revocation_unavailable: 'The revocation store is unavailable',
   refresh_failed: 'The session could not be refreshed',

@@ -3,13 +3,9 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { throwError, type Observable } from 'rxjs';
 import type { SessionOptions } from '../options/session-options.js';
 import { SESSION_OPTIONS } from '../session.constants.js';
-import { optionalClass } from '../transport/optional-package.js';
-import { GraphQLRefusal, refusalPayload, wsRefusal } from '../transport/transport-refusal.js';
+import { GraphQLRefusal, refusalPayload, sendWsRefusal } from '../transport/transport-refusal.js';
 import { toHttpAnswer } from './http-answer.js';
 import { SessionError } from './session-error.js';
-
-/** Nest's own gateway filter, loaded only where a gateway runs (`@nestjs/websockets` stays optional). */
-type WsFilter = new () => { catch(exception: unknown, host: ArgumentsHost): void };
 
 /**
  * Answers a `SessionError` thrown from a controller, a resolver, a gateway or a service they call
@@ -58,7 +54,7 @@ export class SessionErrorFilter implements ExceptionFilter<SessionError> {
       adapter.end(response);
       return;
     }
-    const { exception, wwwAuthenticate, dpopNonce } = toHttpAnswer(error, this.options.challenge.realm);
+    const { exception, wwwAuthenticate, dpopNonce } = toHttpAnswer(error, this.options.challenge);
     if (wwwAuthenticate !== undefined) adapter.setHeader(response, 'WWW-Authenticate', wwwAuthenticate);
     if (dpopNonce !== undefined) adapter.setHeader(response, 'DPoP-Nonce', dpopNonce);
     adapter.reply(response, exception.getResponse(), error.status);
@@ -70,9 +66,7 @@ export class SessionErrorFilter implements ExceptionFilter<SessionError> {
     return throwError(() => payload);
   }
 
-  private async ws(error: SessionError, host: ArgumentsHost): Promise<void> {
-    const Filter = await optionalClass<WsFilter>('@nestjs/websockets', 'BaseWsExceptionFilter');
-    if (Filter === undefined) return;
-    new Filter().catch(await wsRefusal(error), host);
+  private ws(error: SessionError, host: ArgumentsHost): Promise<void> {
+    return sendWsRefusal(error, host);
   }
 }

@@ -9,6 +9,10 @@ export interface SessionErrorOptions {
   failedValidators?: readonly string[];
   /** The provider's OAuth error code (`refresh_failed`), e.g. `invalid_grant`. */
   providerError?: string;
+  /** `insufficient_user_authentication`: the acr values that would satisfy the route, most preferred first (RFC 9470). */
+  acrValues?: readonly string[];
+  /** `insufficient_user_authentication`: the longest time since authentication the route accepts, in seconds (RFC 9470). */
+  maxAge?: number;
   /** The RFC 9449 `DPoP` challenge answering this refusal, instead of `Bearer`. */
   dpopChallenge?: DpopChallenge;
 }
@@ -20,6 +24,8 @@ export class SessionError extends Error {
   readonly status: 401 | 403 | 503;
   readonly failedValidators?: readonly string[];
   readonly providerError?: string;
+  readonly acrValues?: readonly string[];
+  readonly maxAge?: number;
   readonly dpopChallenge?: DpopChallenge;
 
   constructor(reason: SessionErrorReason, options: SessionErrorOptions = {}) {
@@ -28,6 +34,8 @@ export class SessionError extends Error {
     this.status = REASON_STATUS[reason];
     if (options.failedValidators) this.failedValidators = Object.freeze([...options.failedValidators]);
     if (options.providerError !== undefined) this.providerError = options.providerError;
+    if (options.acrValues?.length) this.acrValues = Object.freeze([...options.acrValues]);
+    if (options.maxAge !== undefined) this.maxAge = options.maxAge;
     if (options.dpopChallenge !== undefined) this.dpopChallenge = options.dpopChallenge;
   }
 }

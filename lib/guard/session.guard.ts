@@ -80,7 +80,7 @@ export class SessionGuard implements CanActivate {
   /** A `@LogoutRoute()` during a revocation store outage: the verified session goes on to be ended. */
   protected async admitToLogout(request: GuardedRequest, policy: RoutePolicy): Promise<boolean> {
     try {
-      const dpopMode = policy.requireDpop ? 'required' : this.options.dpop.mode;
+      const dpopMode = this.dpopModeFor(policy);
       const credentials = this.locateCredentials(request, dpopMode);
       if (credentials.token === undefined) throw new SessionError('token_missing');
       const session = await this.sessions.validateSessionForLogout(credentials.token);
@@ -97,7 +97,7 @@ export class SessionGuard implements CanActivate {
    * `undefined` when an optional route has none. Throws `SessionError`.
    */
   async admit(request: GuardedRequest, policy: RoutePolicy): Promise<Session | undefined> {
-    const dpopMode = policy.requireDpop ? 'required' : this.options.dpop.mode;
+    const dpopMode = this.dpopModeFor(policy);
     const credentials = this.locateCredentials(request, dpopMode);
     const noToken = credentials.token === undefined && credentials.refreshToken === undefined;
     // Server-side sessions: the session id cookie -> the stored session token (the source checks CSRF).
@@ -111,6 +111,11 @@ export class SessionGuard implements CanActivate {
     if (session === undefined) return undefined;
     if (dpopMode !== undefined) await this.checkProof(request, credentials, dpopMode, session);
     return this.accept(request, policy, session);
+  }
+
+  /** `@RequireDpop()` makes DPoP required on its route; elsewhere the `dpop` option decides (absent: ignored). */
+  protected dpopModeFor(policy: RoutePolicy): DpopMode | undefined {
+    return policy.requireDpop ? 'required' : this.options.dpop.mode;
   }
 
   /** The end of the pipeline for an established session: tenant, requirements, keep. */
@@ -219,7 +224,7 @@ export class SessionGuard implements CanActivate {
 
   /** `scopedTenant`: the resolved tenant on a tenant-scoped route, else `undefined` (top-level grants). */
   protected checkRequirements(policy: RoutePolicy, session: Session, scopedTenant: TenantContext | undefined): void {
-    checkPolicy(policy, session, scopedTenant);
+    checkPolicy(policy, session, scopedTenant, this.options.stepUp);
   }
 
   /**
@@ -230,6 +235,6 @@ export class SessionGuard implements CanActivate {
   protected refuse(error: unknown, request: GuardedRequest): unknown {
     if (!(error instanceof SessionError)) return error;
     this.logger.debug(`Refused ${request.describe()}: ${error.reason} (${error.message})`);
-    return request.refusal(error, this.options.challenge.realm);
+    return request.refusal(error, this.options.challenge);
   }
 }

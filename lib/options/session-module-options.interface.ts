@@ -19,6 +19,10 @@ import type { RevocationOptions } from '../revocation/revocation-options.js';
 import type { TenantOptions } from '../tenants/tenant-options.js';
 import type { TransportOptions } from '../transport/transport-options.js';
 import type { VerificationOptions } from '../verification/verification-options.js';
+import type { BackchannelLogoutOptions } from '../push-revocation/backchannel-logout-options.js';
+import type { SharedSignalsOptions } from '../push-revocation/shared-signals-options.js';
+import type { ResourceMetadataOptions } from '../resource-metadata/resource-metadata-options.js';
+import type { StepUpOptions } from '../step-up/step-up-options.js';
 
 /** One trusted issuer: who signs, with which keys, in which claim layout. */
 export interface IssuerOptions {
@@ -86,6 +90,14 @@ export interface SessionModuleOptions
   serverSessions?: boolean | ServerSessionsOptions;
   /** The authorization code flow with PKCE and its routes (docs/login.md). */
   login?: LoginOptions;
+  /** OpenID Connect Back-Channel Logout 1.0 receiver route (docs/push-revocation.md). */
+  backchannelLogout?: BackchannelLogoutOptions | boolean;
+  /** RFC 8935 receiver of Security Event Tokens: CAEP and RISC events revoke (docs/push-revocation.md). */
+  sharedSignals?: SharedSignalsOptions | boolean;
+  /** RFC 9728 protected resource metadata, named in every 401 challenge (docs/resource-metadata.md). */
+  resourceMetadata?: ResourceMetadataOptions;
+  /** RFC 9470 step-up challenges of `mfa()`, `acr()` and `maxAuthAge()` (docs/step-up.md). */
+  stepUp?: StepUpOptions;
 }
 
 /** Options read when the module is defined (beside `useFactory` in `forRootAsync`). */

@@ -21,6 +21,11 @@ import { readVerificationOptions, VERIFICATION_OPTION_KEYS, type VerificationCon
 import { ISSUER_OPTION_KEYS, readIssuerConfig, readIssuerEntry, type IssuerConfig } from './issuer-config.js';
 import { rejectUnknownKeys } from '../config/option-readers.js';
 import type { SessionModuleOptions } from './session-module-options.interface.js';
+import type { ChallengeParams } from '../errors/http-answer.js';
+import { BACKCHANNEL_LOGOUT_OPTION_KEYS, readBackchannelLogoutOptions, type BackchannelLogoutConfig } from '../push-revocation/backchannel-logout-options.js';
+import { readSharedSignalsOptions, SHARED_SIGNALS_OPTION_KEYS, type SharedSignalsConfig } from '../push-revocation/shared-signals-options.js';
+import { readResourceMetadataOptions, RESOURCE_METADATA_OPTION_KEYS, type ResourceMetadataConfig } from '../resource-metadata/resource-metadata-options.js';
+import { readStepUpOptions, STEP_UP_OPTION_KEYS, type StepUpConfig } from '../step-up/step-up-options.js';
 
 /** Every option `forRoot()` takes: each feature names its own. A new feature adds its list here. */
 export const KNOWN_OPTIONS: ReadonlySet<string> = new Set<string>([
@@ -28,6 +33,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set<string>([
   ...VERIFICATION_OPTION_KEYS, ...KEY_FETCH_OPTION_KEYS, ...EXTRACTION_OPTION_KEYS, ...COOKIE_OPTION_KEYS, ...TENANT_OPTION_KEYS,
   ...CLAIM_VALIDATOR_OPTION_KEYS, ...CHALLENGE_OPTION_KEYS, ...LIFECYCLE_OPTION_KEYS, ...REVOCATION_OPTION_KEYS, ...CSRF_OPTION_KEYS,
   ...TRANSPORT_OPTION_KEYS, ...DPOP_OPTION_KEYS, ...SERVER_SESSIONS_OPTION_KEYS, ...LOGIN_OPTION_KEYS,
+  ...BACKCHANNEL_LOGOUT_OPTION_KEYS, ...SHARED_SIGNALS_OPTION_KEYS, ...RESOURCE_METADATA_OPTION_KEYS, ...STEP_UP_OPTION_KEYS,
 ]);
 
 /** Options read when the module is defined; a factory returning them has them in the wrong place. */
@@ -50,7 +56,8 @@ export class SessionOptions {
   readonly extractors: readonly TokenExtractor[];
   readonly tenantResolution: TenantResolution;
   readonly claimValidators: readonly ClaimValidator[];
-  readonly challenge: ChallengeConfig;
+  /** What every `WWW-Authenticate` challenge carries besides its error: `realm`, `resource_metadata`. */
+  readonly challenge: ChallengeConfig & ChallengeParams;
   /** Refresh, logout and the provider's OAuth client. */
   readonly lifecycle: LifecycleConfig;
   readonly revocation: RevocationConfig;
@@ -64,6 +71,11 @@ export class SessionOptions {
   readonly serverSessions: ServerSessionsConfig | false;
   /** The login flow; `undefined` without `login`. */
   readonly login?: LoginConfig;
+  /** Receivers of revocations pushed by the provider, and the resource metadata; unset when off. */
+  readonly backchannelLogout?: BackchannelLogoutConfig;
+  readonly sharedSignals?: SharedSignalsConfig;
+  readonly resourceMetadata?: ResourceMetadataConfig;
+  readonly stepUp: StepUpConfig;
 
   constructor(input: SessionModuleOptions) {
     if (typeof input !== 'object' || input === null) throw new SessionConfigError('options', 'must be an object');
@@ -83,7 +95,10 @@ export class SessionOptions {
     this.extractors = readExtractors(input, sessionCookie);
     this.tenantResolution = readTenantOptions(input);
     this.claimValidators = readClaimValidators(input.claimValidators);
-    this.challenge = readChallengeOptions(input);
+    const issuers = this.issuerConfigs.flatMap((config) => config.issuers);
+    this.resourceMetadata = readResourceMetadataOptions(input, issuers, this.keyFetch.allowInsecureHttp);
+    this.challenge = Object.freeze({ ...readChallengeOptions(input), ...(this.resourceMetadata && { resourceMetadata: this.resourceMetadata.url }) });
+    this.stepUp = readStepUpOptions(input);
     this.lifecycle = readLifecycleOptions(input, this.issuerConfigs.flatMap((config) => config.issuers), this.keyFetch.allowInsecureHttp);
     if (this.lifecycle.autoRefresh && sessionCookie === false) {
       throw new SessionConfigError('autoRefresh', 'sets the session cookie: it cannot be used with cookieName: false');
@@ -95,6 +110,9 @@ export class SessionOptions {
     this.serverSessions = readServerSessionsOptions(input);
     const login = readLoginOptions(input, this.issuerConfigs.flatMap((config) => config.issuers), this.lifecycle.client.clientId, this.keyFetch.allowInsecureHttp);
     if (login !== undefined) this.login = login;
+    const receiverContext = { clientId: this.lifecycle.client.clientId, issuers };
+    this.backchannelLogout = readBackchannelLogoutOptions(input, receiverContext);
+    this.sharedSignals = readSharedSignalsOptions(input, receiverContext);
   }
 }
 

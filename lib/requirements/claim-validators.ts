@@ -5,9 +5,25 @@ function ownClaim(session: Session, name: string): unknown {
   return Object.hasOwn(session.claims, name) ? session.claims[name] : undefined;
 }
 
-/** The user passed a second factor: `amr` includes `mfa`. */
+/** The user passed a second factor: `amr` includes `mfa`. A step-up validator (401 with the `stepUp.mfaAcr` acr value). */
 export function mfa(): ClaimValidator {
-  return { name: 'mfa', validate: (session) => session.authMethods.includes('mfa') };
+  return { name: 'mfa', validate: (session) => session.authMethods.includes('mfa'), stepUp: Object.freeze({ mfa: true }) };
+}
+
+/** The token's `acr` equals one of `values`. A step-up validator: its failure asks for one of them (RFC 9470). */
+export function acr(...values: string[]): ClaimValidator {
+  if (values.length === 0 || !values.every((value) => typeof value === 'string' && value.length > 0)) {
+    throw new TypeError('acr(...values) needs at least one non-empty string');
+  }
+  const accepted = Object.freeze([...values]);
+  return {
+    name: `acr(${accepted.join(',')})`,
+    validate: (session) => {
+      const actual = ownClaim(session, 'acr');
+      return typeof actual === 'string' && accepted.includes(actual);
+    },
+    stepUp: Object.freeze({ acrValues: accepted }),
+  };
 }
 
 /** The user authenticated with at least one of these methods (`amr`). */
@@ -18,11 +34,12 @@ export function authMethods(...methods: string[]): ClaimValidator {
   };
 }
 
-/** The user authenticated at most `seconds` ago: `auth_time`, else `iat`. */
+/** The user authenticated at most `seconds` ago: `auth_time`, else `iat`. A step-up validator (401 with `max_age`). */
 export function maxAuthAge(seconds: number): ClaimValidator {
   if (!Number.isFinite(seconds) || seconds < 0) throw new TypeError('maxAuthAge(seconds) needs a non-negative number');
   return {
     name: `maxAuthAge(${seconds})`,
+    stepUp: Object.freeze({ maxAge: Math.floor(seconds) }),
     validate: (session) => {
       const authTime = ownClaim(session, 'auth_time');
       const at = typeof authTime === 'number' ? authTime : ownClaim(session, 'iat');

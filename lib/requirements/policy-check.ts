@@ -1,15 +1,18 @@
 import type { Session, TenantContext } from '../claims/session.interface.js';
 import { SessionError } from '../errors/session-error.js';
+import { claimsRefusal } from '../step-up/claims-refusal.js';
+import type { StepUpConfig } from '../step-up/step-up-options.js';
 import { grantsAll, grantsAny } from './grant-matching.js';
 import type { RoutePolicy } from './route-policy.js';
 
 /**
  * Checks a verified session against a route: tenant, then roles, then permissions, then claim
- * validators. `tenant` is the resolved tenant on a tenant-scoped route (the guard passes
- * `undefined` elsewhere): grants come from it when there is one, else from the top level;
+ * validators (step-up ones answer 401, see `claimsRefusal`). `tenant` is the resolved tenant on a
+ * tenant-scoped route (the guard passes `undefined` elsewhere): grants come from it when there is
+ * one, else from the top level;
  * top-level requirements (`@TopLevelRoles`) always read the top level.
  */
-export function checkPolicy(policy: RoutePolicy, session: Session, tenant: TenantContext | undefined): void {
+export function checkPolicy(policy: RoutePolicy, session: Session, tenant: TenantContext | undefined, stepUp?: StepUpConfig): void {
   if (policy.requireTenant && !tenant) throw new SessionError('tenant_required');
 
   for (const kind of ['roles', 'permissions'] as const) {
@@ -29,10 +32,8 @@ export function checkPolicy(policy: RoutePolicy, session: Session, tenant: Tenan
   }
 
   if (policy.claimValidators.length) {
-    const failed = policy.claimValidators.filter((validator) => !passes(validator, session)).map((v) => v.name);
-    if (failed.length) {
-      throw new SessionError('claims_failed', { message: `Claim requirements not met: ${failed.join(', ')}`, failedValidators: failed });
-    }
+    const failed = policy.claimValidators.filter((validator) => !passes(validator, session));
+    if (failed.length) throw claimsRefusal(failed, stepUp);
   }
 }
 

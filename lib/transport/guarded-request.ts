@@ -1,6 +1,7 @@
 import type { DpopForwardedHeaders } from '../dpop/dpop-options.js';
 import type { DpopRequestUrl } from '../dpop/dpop-proof-check.js';
 import type { SessionError } from '../errors/session-error.js';
+import type { ChallengeParams } from '../errors/http-answer.js';
 import type { RequestCredentials } from '../extraction/token-extractor.interface.js';
 import type { TenantHints } from '../tenants/tenant-resolver.js';
 
@@ -25,7 +26,7 @@ export interface GuardedRequest extends RequestCredentials, TenantHints {
    * The transport's own refusal for a `SessionError`: Nest's HTTP exception with its RFC 6750
    * challenge, a GraphQL error, a `WsException`, an `RpcException` (these two may be a promise).
    */
-  refusal(error: SessionError, realm: string | undefined): unknown;
+  refusal(error: SessionError, challenge: ChallengeParams): unknown;
   /** The HTTP method, where the transport has one (the CSRF check of cookie sessions reads it). */
   readonly method?: string;
   /** Scheme, host and path the client addressed (a DPoP proof's `htu`), where the transport is HTTP. */

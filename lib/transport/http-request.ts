@@ -1,6 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { appendSetCookie } from '../cookies/response-cookies.js';
-import { toHttpAnswer } from '../errors/http-answer.js';
+import { toHttpAnswer, type ChallengeParams } from '../errors/http-answer.js';
 import type { DpopForwardedHeaders } from '../dpop/dpop-options.js';
 import type { DpopRequestUrl } from '../dpop/dpop-proof-check.js';
 import { dpopRequestUrl } from '../dpop/dpop-request-url.js';
@@ -72,8 +72,8 @@ class HttpGuardedRequest implements GuardedRequest {
   }
 
   /** Nest's HTTP exception (status and JSON body), with the RFC 6750 challenge set on the response. */
-  refusal(error: SessionError, realm: string | undefined): unknown {
-    const answer = toHttpAnswer(error, realm);
+  refusal(error: SessionError, challenge: ChallengeParams): unknown {
+    const answer = toHttpAnswer(error, challenge);
     if (answer.wwwAuthenticate) this.setResponseHeader('WWW-Authenticate', answer.wwwAuthenticate);
     if (answer.dpopNonce) this.setResponseHeader('DPoP-Nonce', answer.dpopNonce);
     return answer.exception;

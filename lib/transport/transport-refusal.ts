@@ -1,5 +1,5 @@
-import { HttpException } from '@nestjs/common';
-import { toHttpAnswer, type SessionErrorBody } from '../errors/http-answer.js';
+import { HttpException, type ArgumentsHost } from '@nestjs/common';
+import { refusalBody } from '../errors/http-answer.js';
 import type { SessionError } from '../errors/session-error.js';
 import { optionalClass } from './optional-package.js';
 
@@ -10,12 +10,14 @@ export interface TransportRefusalPayload {
   message: string;
   reason: string;
   failedValidators?: readonly string[];
+  /** Step-up (RFC 9470): as in the HTTP challenge. */
+  acr_values?: string;
+  max_age?: number;
 }
 
 export function refusalPayload(error: SessionError): TransportRefusalPayload {
-  const payload: TransportRefusalPayload = { status: 'error', statusCode: error.status, message: error.message, reason: error.reason };
-  if (error.failedValidators) payload.failedValidators = error.failedValidators;
-  return payload;
+  const { statusCode, message, reason, failedValidators, acr_values, max_age } = refusalBody(error);
+  return { status: 'error', statusCode, message, reason, ...(failedValidators && { failedValidators }), ...(acr_values !== undefined && { acr_values }), ...(max_age !== undefined && { max_age }) };
 }
 
 /** GraphQL `extensions.code` by status, as Apollo names them. */
@@ -27,16 +29,16 @@ const GRAPHQL_CODE: Readonly<Record<number, string>> = { 401: 'UNAUTHENTICATED',
  * it builds from whatever a resolver throws, so the client reads `code` and `reason` there.
  */
 export class GraphQLRefusal extends HttpException {
-  readonly extensions: { code: string; reason: string; failedValidators?: readonly string[] };
+  readonly extensions: { code: string; reason: string; failedValidators?: readonly string[]; acr_values?: string; max_age?: number };
 
   constructor(error: SessionError) {
-    const body: SessionErrorBody = toHttpAnswer(error).exception.getResponse() as SessionErrorBody;
+    const body = refusalBody(error);
     super(body, error.status, { cause: error });
-    this.extensions = { code: GRAPHQL_CODE[error.status] ?? 'INTERNAL_SERVER_ERROR', reason: error.reason };
+    const { reason, failedValidators, acr_values, max_age } = body;
+    this.extensions = { code: GRAPHQL_CODE[error.status] ?? 'INTERNAL_SERVER_ERROR', reason, ...(failedValidators && { failedValidators }), ...(acr_values !== undefined && { acr_values }), ...(max_age !== undefined && { max_age }) };
     // A refusal is not a crash: no frames, whatever the environment (Apollo copies `stack` into
     // `extensions.stacktrace` unless NODE_ENV is production or test).
     this.stack = `GraphQLRefusal: ${this.message}`;
-    if (error.failedValidators) this.extensions.failedValidators = error.failedValidators;
   }
 }
 
@@ -69,6 +71,16 @@ async function nestTransportException(specifier: string, className: string, erro
 /** The `WsException` a gateway's exception filter emits to the client as the `exception` event. */
 export function wsRefusal(error: SessionError): Promise<Error> {
   return nestTransportException('@nestjs/websockets', 'WsException', error);
+}
+
+/** Nest's own gateway filter, loaded only where a gateway runs. */
+type WsFilter = new () => { catch(exception: unknown, host: ArgumentsHost): void };
+
+/** Sends the guard's `WsException` for `error` to the gateway client, as Nest's gateway filter does. */
+export async function sendWsRefusal(error: SessionError, host: ArgumentsHost): Promise<void> {
+  const Filter = await optionalClass<WsFilter>('@nestjs/websockets', 'BaseWsExceptionFilter');
+  if (Filter === undefined) return;
+  new Filter().catch(await wsRefusal(error), host);
 }
 
 /** The `RpcException` a microservice's exception filter sends back to the caller. */

@@ -1,11 +1,22 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import { compactVerify, errors, jwtVerify, type CompactJWSHeaderParameters, type CompactVerifyResult, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import {
+  compactVerify,
+  errors,
+  jwtVerify,
+  type CompactJWSHeaderParameters,
+  type CompactVerifyResult,
+  type JWSHeaderParameters,
+  type JWTPayload,
+  type JWTVerifyOptions,
+  type JWTVerifyResult,
+} from 'jose';
 import { SessionError } from '../errors/session-error.js';
 import { HMAC_MIN_SECRET_BYTES, isHmacAlgorithm } from '../keys/algorithms.js';
 import type { KeyResolver, VerificationKey } from '../keys/key-resolver.interface.js';
 import type { IssuerConfig } from '../options/issuer-config.js';
 import type { VerificationConfig } from './verification-options.js';
 import { claimFailureMessage, type ClaimRules } from './claim-failure-message.js';
+import { ClaimsCheck } from './claims-check.js';
 import { reasonForJoseError } from './jose-error-reason.js';
 import { ProviderMismatchLog } from './provider-mismatch-log.js';
 
@@ -21,21 +32,17 @@ function strongEnough(alg: string | undefined, key: VerificationKey): Verificati
   return key;
 }
 
-/** Seconds since the epoch of the latest `Date` (year 275760): any later NumericDate means nothing. */
-const LATEST_NUMERIC_DATE = 8.64e12;
-
-export function isNumericDate(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= LATEST_NUMERIC_DATE;
-}
+/** Also read by token introspection. */
+export { isNumericDate } from './claims-check.js';
 
 /**
- * Verifies tokens of one issuer with jose: allow-list, `crit`, signature, `typ`, `exp`, `nbf`,
- * `iss`, `aud`, `maxTokenAge`; then what jose leaves to us.
+ * Verifies tokens of one issuer with jose: allow-list, `crit`, signature (`compactVerify`, the key
+ * chosen by the issuer's resolver); then the claims, parsed and checked once (`ClaimsCheck`):
+ * `typ`, `iss`, `aud`, `exp`, `nbf`, `maxTokenAge` as jose's `jwtVerify` would, and what it leaves.
  */
 export class IssuerVerifier {
-  private readonly joseOptions: JWTVerifyOptions;
-  private readonly clockTolerance: number;
-  private readonly maxTokenLifetime?: number;
+  private readonly algorithms: { readonly algorithms: string[] };
+  private readonly claims: ClaimsCheck;
   private readonly rules: ClaimRules;
   private readonly mismatches: ProviderMismatchLog;
 
@@ -46,32 +53,29 @@ export class IssuerVerifier {
     logger: Pick<LoggerService, 'warn'> = new Logger('SessionVerification'),
   ) {
     this.mismatches = new ProviderMismatchLog(logger, config.issuers.join(', '));
-    this.clockTolerance = options.clockTolerance;
-    this.maxTokenLifetime = options.maxTokenLifetime;
     this.rules = Object.freeze({ tokenType: options.tokenType, maxTokenAge: options.maxTokenAge });
-    this.joseOptions = Object.freeze({
-      algorithms: [...config.algorithms],
-      issuer: [...config.issuers],
-      ...(config.audience && { audience: [...config.audience] }),
-      clockTolerance: options.clockTolerance,
-      ...(options.maxTokenAge !== undefined && { maxTokenAge: options.maxTokenAge }),
-      ...(options.tokenType !== undefined && { typ: options.tokenType }),
-      requiredClaims: [...options.requiredClaims],
-    });
+    this.algorithms = Object.freeze({ algorithms: [...config.algorithms] });
+    this.claims = new ClaimsCheck({ issuers: config.issuers, ...(config.audience && { audience: config.audience }) }, options);
   }
 
   async verify(token: string): Promise<JWTPayload> {
     let signed = false;
     try {
-      const { payload } = await this.withCandidates((getKey) => jwtVerify(token, getKey, this.joseOptions));
+      const { payload, protectedHeader } = await this.withCandidates((getKey) => compactVerify(token, getKey, this.algorithms));
       signed = true;
-      this.checkWhatJoseLeaves(payload);
-      return payload;
+      return this.checkClaims(protectedHeader, payload);
     } catch (error) {
-      // jose checks claims only once the signature has held.
-      this.mismatches.refused(error, signed || (error instanceof SessionError && error.cause instanceof errors.JWTClaimValidationFailed));
+      this.mismatches.refused(error, signed);
       throw error;
     }
+  }
+
+  /**
+   * Another kind of JWT from this issuer (a logout token, a Security Event Token): this issuer's keys
+   * and algorithm allow-list, the caller's claim rules. Failures are `SessionError`s as for `verify`.
+   */
+  async verifyJwt(token: string, rules: Omit<JWTVerifyOptions, 'algorithms'>): Promise<JWTVerifyResult> {
+    return this.withCandidates((getKey) => jwtVerify(token, getKey, { ...rules, algorithms: this.algorithms.algorithms }));
   }
 
   /**
@@ -79,7 +83,7 @@ export class IssuerVerifier {
    * for payloads that are not JWT claims, such as the Wycheproof JWS vectors. No claim is read.
    */
   async verifySignature(token: string): Promise<CompactVerifyResult> {
-    const result = await this.withCandidates((getKey) => compactVerify(token, getKey, { algorithms: this.joseOptions.algorithms! }));
+    const result = await this.withCandidates((getKey) => compactVerify(token, getKey, this.algorithms));
     // jose understands `b64: false` (RFC 7797); a session token never uses it, as `verify` enforces.
     if (result.protectedHeader.b64 === false) throw new SessionError('token_malformed', { message: 'Unencoded payloads are not accepted' });
     return result;
@@ -99,25 +103,13 @@ export class IssuerVerifier {
     }
   }
 
-  private checkWhatJoseLeaves(payload: JWTPayload): void {
-    if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
-      throw new SessionError('claim_invalid', { message: '"sub" must be a non-empty string' });
-    }
-    // jose checks that these are numbers, but Infinity (`1e400` in JSON), 1e308 or -5 pass as such.
-    for (const claim of ['exp', 'nbf', 'iat'] as const) {
-      if (payload[claim] !== undefined && !isNumericDate(payload[claim])) {
-        throw new SessionError('claim_invalid', { message: `"${claim}" must be a date: seconds from 0 to ${LATEST_NUMERIC_DATE}` });
-      }
-    }
-    // jose compares `iat` with the clock only under maxTokenAge; a token from the future is never fine.
-    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + this.clockTolerance) {
-      throw new SessionError('claim_invalid', { message: '"iat" is in the future' });
-    }
-    if (this.maxTokenLifetime !== undefined) {
-      if (typeof payload.iat !== 'number') throw new SessionError('claim_invalid', { message: '"iat" is missing (maxTokenLifetime needs it)' });
-      if ((payload.exp as number) - payload.iat > this.maxTokenLifetime) {
-        throw new SessionError('claim_invalid', { message: `"exp" - "iat" is over maxTokenLifetime (${this.maxTokenLifetime} s)` });
-      }
+  /** jose's claim errors become the reason a client can act on, with the rule named. */
+  private checkClaims(header: JWSHeaderParameters, payload: Uint8Array): JWTPayload {
+    try {
+      return this.claims.check(header, payload);
+    } catch (error) {
+      if (error instanceof SessionError) throw error;
+      throw new SessionError(reasonForJoseError(error), { message: claimFailureMessage(error, this.rules), cause: error });
     }
   }
 }

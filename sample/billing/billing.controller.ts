@@ -6,7 +6,7 @@ import { AnyPermission, RequireClaims, Tenant, mfa, type TenantContext } from '.
 export class BillingController {
   @Get()
   @AnyPermission('billing:read', 'billing:manage')
-  @RequireClaims(mfa()) // `amr` must include "mfa": 403 `claims_failed` otherwise
+  @RequireClaims(mfa()) // `amr` must include "mfa": 401 `insufficient_user_authentication` otherwise (a step-up)
   billing(@Tenant() tenant: TenantContext) {
     return { tenant: tenant.id, plan: 'team', seats: 10, canManage: tenant.permissions.includes('billing:manage') };
   }

@@ -9,6 +9,7 @@ import {
   type SessionModuleOptions,
 } from '../../lib/index.js';
 import { SessionOptions } from '../../lib/options/session-options.js';
+import { configErrorOf } from '../support/session-error.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const PEM = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----';
@@ -61,15 +62,8 @@ describe('session cookie helpers', () => {
 describe('session lifecycle options, checked at start-up', () => {
   const base: SessionModuleOptions = { issuer: 'https://idp.example/P2abc', publicKey: PEM };
 
-  function failure(options: Partial<SessionModuleOptions> & Record<string, unknown>): SessionConfigError {
-    try {
-      new SessionOptions({ ...base, ...options } as SessionModuleOptions);
-    } catch (error) {
-      if (error instanceof SessionConfigError) return error;
-      throw error;
-    }
-    throw new Error('expected a SessionConfigError');
-  }
+  const failure = (options: Partial<SessionModuleOptions> & Record<string, unknown>): SessionConfigError =>
+    configErrorOf(() => new SessionOptions({ ...base, ...options } as SessionModuleOptions));
 
   it('has safe defaults: CSRF on, no automatic refresh, in-memory revocations failing closed', () => {
     const options = new SessionOptions(base);

@@ -176,7 +176,7 @@ describe('sample app, dev-issuer mode (the flow of docs/sample.md)', () => {
   it('billing needs billing:read or billing:manage and a second factor (mfa)', async () => {
     const withoutMfa = await devToken({ tenants: { t1: { roles: ['viewer'], permissions: ['billing:read'] } } });
     const refused = await get('/tenants/t1/billing', withoutMfa);
-    expectRefusal(refused, 403, 'claims_failed');
+    expectRefusal(refused, 401, 'insufficient_user_authentication');
     expect(refused.body.failedValidators).toEqual(['mfa']);
 
     const withMfa = await devToken({ tenants: { t1: { permissions: ['billing:manage'] } }, amr: ['otp', 'mfa'] });

@@ -1,13 +1,5 @@
-import { createServer, type AddressInfo } from 'node:net';
-
-/** A free loopback port, so a relying party's redirect URI can be registered before the app listens. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+// A free loopback port, so a relying party's redirect URI can be registered before the app listens.
+export { freePort } from './free-port.js';
 
 /** Cookies by name, for one origin: what a browser would send back. */
 export class CookieJar {

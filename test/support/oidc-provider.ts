@@ -95,6 +95,14 @@ export interface OidcProviderOptions {
   extraTokenClaims?: Record<string, unknown>;
   /** Access token lifetime, in seconds. Default 300. */
   accessTokenTTL?: number;
+  /**
+   * Turns on Back-Channel Logout 1.0: `CLIENT` gets this `backchannel_logout_uri` with
+   * `backchannel_logout_session_required` (logout tokens carry `sid`), `POST_CLIENT` gets it
+   * without (logout tokens carry `sub` alone). The provider POSTs them when a session ends.
+   */
+  backchannelLogoutUri?: string;
+  /** The API it issues access tokens for (their `aud`). Default `RESOURCE`. */
+  resource?: string;
   /** `opaque`: access tokens only the provider can read (introspection). Default `jwt`. */
   accessTokenFormat?: 'jwt' | 'opaque';
   /** RFC 9701: signed introspection answers (ES256) for clients that ask for them. */
@@ -102,6 +110,9 @@ export interface OidcProviderOptions {
   /** More clients (a relying party with its own redirect and post-logout URIs). */
   clients?: ClientMetadata[];
 }
+
+/** A browser's cookies at the provider: keeps its login session between an authorization and a logout. */
+export type CookieJar = Map<string, string>;
 
 export interface TokenResponse {
   access_token: string;
@@ -131,6 +142,11 @@ export class OidcProviderServer {
 
   get issuer(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The API its access tokens are for. */
+  get resource(): string {
+    return this.options.resource ?? RESOURCE;
   }
 
   get jwksUri(): string {
@@ -190,7 +206,7 @@ export class OidcProviderServer {
 
   /** A token from the token endpoint, over HTTP, as a backend client would get it. */
   async clientCredentialsToken(scope = RESOURCE_SCOPES, headers: Record<string, string> = {}): Promise<TokenResponse> {
-    return this.tokenRequest(new URLSearchParams({ grant_type: 'client_credentials', scope, resource: RESOURCE }), CLIENT, headers);
+    return this.tokenRequest(new URLSearchParams({ grant_type: 'client_credentials', scope, resource: this.resource }), CLIENT, headers);
   }
 
   /**
@@ -198,8 +214,12 @@ export class OidcProviderServer {
    * browser through the provider's development login and consent pages. With `offline_access`
    * (the default scope asks for it) the answer holds a refresh token.
    */
-  async authorizationCodeTokens(accountId = 'user-1', scope = `openid offline_access ${RESOURCE_SCOPES}`, client: TestClient = CLIENT): Promise<TokenResponse> {
-    const cookies = new Map<string, string>();
+  async authorizationCodeTokens(
+    accountId = 'user-1',
+    scope = `openid offline_access ${RESOURCE_SCOPES}`,
+    client: TestClient = CLIENT,
+    cookies: CookieJar = new Map(),
+  ): Promise<TokenResponse> {
     const verifier = randomBytes(32).toString('base64url');
     let url = new URL(`${this.issuer}/auth`);
     url.search = new URLSearchParams({
@@ -208,19 +228,13 @@ export class OidcProviderServer {
       redirect_uri: client.redirectUri,
       scope,
       prompt: 'consent',
-      resource: RESOURCE,
+      resource: this.resource,
       code_challenge: createHash('sha256').update(verifier).digest('base64url'),
       code_challenge_method: 'S256',
     }).toString();
     let init: RequestInit = {};
     for (let step = 0; step < 12; step++) {
-      const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-      const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie } });
-      for (const line of response.headers.getSetCookie()) {
-        const [pair] = line.split(';');
-        const at = pair!.indexOf('=');
-        cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-      }
+      const response = await this.browse(url, init, cookies);
       const location = response.headers.get('location');
       if (location?.startsWith(client.redirectUri)) {
         const code = new URL(location).searchParams.get('code');
@@ -239,6 +253,35 @@ export class OidcProviderServer {
       init = { method: 'POST', body: new URLSearchParams(prompt), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
     }
     throw new Error('authorization did not complete');
+  }
+
+  /**
+   * RP-initiated logout, as the browser holding `cookies` does it: the end-session page, then its
+   * confirmation form ("Yes, sign me out"). The provider ends its session and, with back-channel
+   * logout on, POSTs a logout token to every client of the session before it answers.
+   */
+  async endSession(idTokenHint: string, cookies: CookieJar): Promise<void> {
+    const page = await this.browse(new URL(`${this.issuer}/session/end?${new URLSearchParams({ id_token_hint: idTokenHint })}`), {}, cookies);
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
+    if (page.status !== 200 || !xsrf) throw new Error(`end-session page answered ${page.status} without its form`);
+    const confirm = await this.browse(
+      new URL(`${this.issuer}/session/end/confirm`),
+      { method: 'POST', body: new URLSearchParams({ xsrf, logout: 'yes' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      cookies,
+    );
+    if (confirm.status !== 303 && confirm.status !== 302) throw new Error(`end-session confirmation answered ${confirm.status}`);
+  }
+
+  /** One browser request: sends and keeps the jar's cookies, follows no redirect. */
+  private async browse(url: URL, init: RequestInit, cookies: CookieJar): Promise<Response> {
+    const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie } });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair!.indexOf('=');
+      cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+    return response;
   }
 
   /** A refresh token exchanged for new tokens. */
@@ -267,8 +310,10 @@ export class OidcProviderServer {
   private async createProvider(): Promise<Provider> {
     providerModule ??= withoutProviderNotices(() => import('oidc-provider'));
     const { default: Provider, errors } = await providerModule;
-    const { extraTokenClaims, accessTokenTTL = 300, accessTokenFormat = 'jwt', jwtIntrospection = false } = this.options;
+    const { extraTokenClaims, accessTokenTTL = 300, accessTokenFormat = 'jwt', jwtIntrospection = false, backchannelLogoutUri } = this.options;
     const signedIntrospection: Partial<ClientMetadata> = jwtIntrospection ? { introspection_signed_response_alg: 'ES256' } : {};
+    const backchannel = (sessionRequired: boolean): Partial<ClientMetadata> =>
+      backchannelLogoutUri === undefined ? {} : { backchannel_logout_uri: backchannelLogoutUri, backchannel_logout_session_required: sessionRequired };
     const configuration: Configuration = {
       clients: [
         {
@@ -279,6 +324,7 @@ export class OidcProviderServer {
           redirect_uris: [CLIENT.redirectUri],
           token_endpoint_auth_method: 'client_secret_basic',
           id_token_signed_response_alg: 'ES256',
+          ...backchannel(true),
           ...signedIntrospection,
         },
         ...[POST_CLIENT, PUBLIC_CLIENT].map((client): ClientMetadata => ({
@@ -289,6 +335,7 @@ export class OidcProviderServer {
           redirect_uris: [client.redirectUri],
           token_endpoint_auth_method: client.method,
           id_token_signed_response_alg: 'ES256',
+          ...(client === POST_CLIENT && backchannel(false)),
           ...signedIntrospection,
         })),
         ...(this.options.clients ?? []),
@@ -304,15 +351,16 @@ export class OidcProviderServer {
         // The default policy, said out loud (the provider notices on the console when it runs its own).
         introspection: { enabled: true, allowedPolicy: (_ctx, client, token) => client.clientAuthMethod !== 'none' || token.clientId === client.clientId },
         revocation: { enabled: true },
+        backchannelLogout: { enabled: backchannelLogoutUri !== undefined },
         resourceIndicators: {
           enabled: true,
-          defaultResource: () => RESOURCE,
+          defaultResource: () => this.resource,
           useGrantedResource: () => true,
           getResourceServerInfo: (_ctx: KoaContextWithOIDC, resource: string) => {
-            if (resource !== RESOURCE) throw new errors.InvalidTarget();
+            if (resource !== this.resource) throw new errors.InvalidTarget();
             return {
               scope: RESOURCE_SCOPES,
-              audience: RESOURCE,
+              audience: this.resource,
               accessTokenTTL,
               accessTokenFormat,
               jwt: { sign: { alg: 'ES256' } },

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { redisBinary, redisCli, untilRedis } from './redis-cli.js';
-import { freePort, pings } from './redis-server.js';
+import { freePort } from './free-port.js';
+import { pings } from './redis-server.js';
 
 const run = promisify(execFile);
 const SERVER = redisBinary('redis-server');

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redisBinary, redisCli, untilRedis } from './redis-cli.js';
-import { freePort, pings } from './redis-server.js';
+import { freePort } from './free-port.js';
+import { pings } from './redis-server.js';
 
 const SERVER = redisBinary('redis-server');
 const SENTINEL = redisBinary('redis-sentinel');

@@ -16,6 +16,9 @@ export interface RefusalExpectation {
   failedValidators?: unknown[];
   /** Strings that must never appear in the answer (the token, key material). */
   secrets?: string[];
+  /** `insufficient_user_authentication`: the expected `acr_values` (space-separated) and `max_age`, in the body and the challenge. */
+  acrValues?: string;
+  maxAge?: number;
 }
 
 /** Escapes a literal for use inside a RegExp. */
@@ -24,11 +27,16 @@ function literal(text: string): string {
 }
 
 /** The `WWW-Authenticate` value the contract's error table gives for `reason`, as a pattern (null: no header). */
-export function expectedChallenge(reason: string, realm?: string): RegExp | null {
+export function expectedChallenge(reason: string, realm?: string, stepUp: { acrValues?: string; maxAge?: number } = {}): RegExp | null {
   const realmPart = realm === undefined ? '' : `realm="${literal(realm)}"`;
   if (reason === 'token_missing') return new RegExp(`^Bearer${realmPart ? ` ${realmPart}` : ''}$`);
   const prefix = `^Bearer ${realmPart ? `${realmPart}, ` : ''}`;
   if (INVALID_TOKEN_REASONS.has(reason)) return new RegExp(`${prefix}error="invalid_token", error_description="[^"\\\\]*"$`);
+  if (reason === 'insufficient_user_authentication') {
+    const acr = stepUp.acrValues === undefined ? '' : `, acr_values="${literal(stepUp.acrValues)}"`;
+    const maxAge = stepUp.maxAge === undefined ? '' : `, max_age="${stepUp.maxAge}"`;
+    return new RegExp(`${prefix}error="insufficient_user_authentication", error_description="[^"\\\\]*"${acr}${maxAge}$`);
+  }
   if (INSUFFICIENT_SCOPE_REASONS.has(reason)) return new RegExp(`${prefix}error="insufficient_scope"(, error_description="[^"\\\\]*")?$`);
   return null;
 }
@@ -39,7 +47,7 @@ export function expectedChallenge(reason: string, realm?: string): RegExp | null
  * body with no stack, no key and no token in it.
  */
 export function expectRefusal(answer: HttpAnswer, status: 401 | 403 | 503, reason: string, expectation: RefusalExpectation = {}): void {
-  const { realm, failedValidators, secrets = [] } = expectation;
+  const { realm, failedValidators, secrets = [], acrValues, maxAge } = expectation;
   expect({ status: answer.status, reason: answer.body?.reason }).toEqual({ status, reason });
   const body: Record<string, unknown> = {
     statusCode: status,
@@ -48,10 +56,12 @@ export function expectRefusal(answer: HttpAnswer, status: 401 | 403 | 503, reaso
     reason,
   };
   if (failedValidators) body.failedValidators = expect.arrayContaining(failedValidators);
+  if (acrValues !== undefined) body.acr_values = acrValues;
+  if (maxAge !== undefined) body.max_age = maxAge;
   expect(answer.body).toEqual(body);
   if (failedValidators) expect((answer.body as { failedValidators: unknown[] }).failedValidators).toHaveLength(failedValidators.length);
 
-  const challenge = expectedChallenge(reason, realm);
+  const challenge = expectedChallenge(reason, realm, { acrValues, maxAge });
   const header = answer.headers.get('www-authenticate');
   if (challenge === null) expect(header).toBeNull();
   else expect(header).toMatch(challenge);

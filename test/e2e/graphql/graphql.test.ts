@@ -3,9 +3,12 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Args, Field, GraphQLModule, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { JWTPayload } from 'jose';
 import {
+  acr,
   CurrentSession,
+  maxAuthAge,
   OptionalSession,
   Public,
+  RequireClaims,
   RequireTenant,
   Roles,
   SessionModule,
@@ -61,6 +64,8 @@ class ProjectResolver {
   greeting(@CurrentSession('userId') userId: string | undefined) { return userId === undefined ? 'hello stranger' : `hello ${userId}`; }
 
   @Roles('admin') @Query(() => String) adminReport() { return 'secret figures'; }
+
+  @RequireClaims(acr('urn:acme:gold'), maxAuthAge(60)) @Query(() => String) goldReport() { return 'gold figures'; }
 
   /** The tenant comes from the resolver's own `tenantId` argument. */
   @RequireTenant() @UseInterceptors(YieldingInterceptor) @Query(() => TenantView)
@@ -121,7 +126,7 @@ describe.each(HTTP_ADAPTERS)('GraphQL (Apollo, code-first) over %s', (adapter) =
     app = await startNestApp(
       {
         imports: [
-          SessionModule.forRoot({ issuer: ISSUER, jwks: { keys: [key.publicJwk] } }),
+          SessionModule.forRoot({ issuer: ISSUER, jwks: { keys: [key.publicJwk] }, stepUp: { mfaAcr: 'urn:acme:mfa' } }),
           GraphQLModule.forRoot<ApolloDriverConfig>({
             driver: ApolloDriver,
             autoSchemaFile: true,
@@ -144,6 +149,14 @@ describe.each(HTTP_ADAPTERS)('GraphQL (Apollo, code-first) over %s', (adapter) =
     const answer = await gql('{ me { userId } }');
     expectRefused(answer, 'UNAUTHENTICATED', 'token_missing', ['me']);
     expect(answer.data ?? null).toBeNull();
+  });
+
+  it('a step-up refusal (RFC 9470) carries acr_values and max_age in its extensions', async () => {
+    const weak = await tokenFor({ acr: 'urn:acme:silver', auth_time: Math.floor(Date.now() / 1000) - 3600 });
+    const error = expectRefused(await gql('{ goldReport }', weak), 'UNAUTHENTICATED', 'insufficient_user_authentication', ['goldReport']);
+    expect(error.extensions).toMatchObject({ acr_values: 'urn:acme:gold', max_age: 60, failedValidators: ['acr(urn:acme:gold)', 'maxAuthAge(60)'] });
+    const strong = await tokenFor({ acr: 'urn:acme:gold', auth_time: Math.floor(Date.now() / 1000) - 10 });
+    expect((await gql('{ goldReport }', strong)).data).toEqual({ goldReport: 'gold figures' });
   });
 
   it('an invalid or expired token is UNAUTHENTICATED with its reason', async () => {

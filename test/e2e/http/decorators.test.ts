@@ -221,11 +221,11 @@ describe.each(HTTP_ADAPTERS)('decorators over HTTP (%s)', (adapter) => {
 
     it('mfa(): amr must include "mfa"', async () => {
       expect((await get('/d/claims/mfa', await tokenFor({ amr: ['pwd', 'mfa'] }))).status).toBe(200);
-      expectRefusal(await get('/d/claims/mfa', await tokenFor({ amr: ['pwd'] })), 403, 'claims_failed', {
+      expectRefusal(await get('/d/claims/mfa', await tokenFor({ amr: ['pwd'] })), 401, 'insufficient_user_authentication', {
         failedValidators: [expect.stringMatching(/^mfa\b/)],
       });
       // A string is not a list of methods.
-      expectRefusal(await get('/d/claims/mfa', await tokenFor({ amr: 'mfa' })), 403, 'claims_failed', {
+      expectRefusal(await get('/d/claims/mfa', await tokenFor({ amr: 'mfa' })), 401, 'insufficient_user_authentication', {
         failedValidators: [expect.stringMatching(/^mfa\b/)],
       });
     });
@@ -241,15 +241,17 @@ describe.each(HTTP_ADAPTERS)('decorators over HTTP (%s)', (adapter) => {
     it('maxAuthAge(s): reads auth_time first', async () => {
       expect((await get('/d/claims/max-auth-age', await tokenFor({ auth_time: now() - 10, iat: now() - 3600 }))).status).toBe(200);
       // An old auth_time fails even when iat is fresh: a refreshed token is not a fresh login.
-      expectRefusal(await get('/d/claims/max-auth-age', await tokenFor({ auth_time: now() - 3600, iat: now() })), 403, 'claims_failed', {
+      expectRefusal(await get('/d/claims/max-auth-age', await tokenFor({ auth_time: now() - 3600, iat: now() })), 401, 'insufficient_user_authentication', {
         failedValidators: [expect.stringMatching(/^maxAuthAge\b/)],
+        maxAge: 60,
       });
     });
 
     it('maxAuthAge(s): falls back to iat without auth_time', async () => {
       expect((await get('/d/claims/max-auth-age', await tokenFor({ iat: now() - 10 }))).status).toBe(200);
-      expectRefusal(await get('/d/claims/max-auth-age', await tokenFor({ iat: now() - 3600 })), 403, 'claims_failed', {
+      expectRefusal(await get('/d/claims/max-auth-age', await tokenFor({ iat: now() - 3600 })), 401, 'insufficient_user_authentication', {
         failedValidators: [expect.stringMatching(/^maxAuthAge\b/)],
+        maxAge: 60,
       });
     });
 
@@ -326,14 +328,14 @@ describe.each(HTTP_ADAPTERS)('decorators over HTTP (%s)', (adapter) => {
 
     it('a class @Public never hides a method @RequireClaims', async () => {
       expectRefusal(await get('/open-class/mfa'), 401, 'token_missing');
-      expectRefusal(await get('/open-class/mfa', await tokenFor({ amr: ['pwd'] })), 403, 'claims_failed', {
+      expectRefusal(await get('/open-class/mfa', await tokenFor({ amr: ['pwd'] })), 401, 'insufficient_user_authentication', {
         failedValidators: [expect.stringMatching(/^mfa\b/)],
       });
     });
 
     it('class @RequireClaims AND method @RequireClaims', async () => {
       expect((await get('/mfa-class/pro', await tokenFor({ amr: ['mfa'], plan: 'pro' }))).status).toBe(200);
-      expectRefusal(await get('/mfa-class/pro', await tokenFor({ plan: 'pro' })), 403, 'claims_failed', {
+      expectRefusal(await get('/mfa-class/pro', await tokenFor({ plan: 'pro' })), 401, 'insufficient_user_authentication', {
         failedValidators: [expect.stringMatching(/^mfa\b/)],
       });
       expectRefusal(await get('/mfa-class/pro', await tokenFor({})), 403, 'claims_failed', {

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { mfa, Permissions, RequireClaims, RequireTenant, Roles } from '../../../lib/index.js';
+import { claimEquals, mfa, Permissions, RequireClaims, RequireTenant, Roles } from '../../../lib/index.js';
 import { call, type TestApp } from '../../support/app.js';
 import { HTTP_ADAPTERS, onAdapter } from './on-adapter.js';
 import { JwksServer } from '../../support/jwks-server.js';
@@ -8,6 +8,7 @@ import { expectRefusal } from '../../support/refusal.js';
 
 const REALM = 'orders-api';
 const AUDIENCE = 'orders';
+const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
 
 @Controller()
 class TableController {
@@ -17,6 +18,7 @@ class TableController {
   @RequireTenant() @Get('scoped') scoped() { return { ok: true }; }
   @RequireTenant() @Roles('admin') @Get('tenant-admin') tenantAdmin() { return { ok: true }; }
   @RequireClaims(mfa()) @Get('mfa') mfa() { return { ok: true }; }
+  @RequireClaims(claimEquals('plan', 'pro')) @Get('pro') pro() { return { ok: true }; }
 }
 
 /**
@@ -39,7 +41,7 @@ describe.each(HTTP_ADAPTERS)('the error table over HTTP (%s), with a realm', (ad
     deadJwks = await new JwksServer().start();
     deadJwks.handler = (_req, res) => res.writeHead(503).end();
     [app, keysDown] = await Promise.all([
-      startApp({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [key.publicJwk] }, realm: REALM }, [TableController]),
+      startApp({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [key.publicJwk] }, realm: REALM, stepUp: { mfaAcr: MFA_ACR } }, [TableController]),
       startApp({ issuer: ISSUER, audience: AUDIENCE, jwksUri: deadJwks.url, realm: REALM }, [TableController]),
     ]);
   });
@@ -64,7 +66,8 @@ describe.each(HTTP_ADAPTERS)('the error table over HTTP (%s), with a realm', (ad
     ['missing_permissions', 403, async () => ({ path: '/write', token: await sign({ permissions: ['orders:read'] }) })],
     ['tenant_not_member', 403, async () => ({ path: '/me', token: await sign({ tenants: { t1: {} } }), headers: { 'x-tenant-id': 't2' } })],
     ['tenant_required', 403, async () => ({ path: '/scoped', token: await sign() })],
-    ['claims_failed', 403, async () => ({ path: '/mfa', token: await sign({ amr: ['pwd'] }) })],
+    ['claims_failed', 403, async () => ({ path: '/pro', token: await sign({ plan: 'free' }) })],
+    ['insufficient_user_authentication', 401, async () => ({ path: '/mfa', token: await sign({ amr: ['pwd'] }) })],
   ];
 
   it.each(rows)('%s is %d with its challenge', async (reason, status, request) => {
@@ -73,7 +76,8 @@ describe.each(HTTP_ADAPTERS)('the error table over HTTP (%s), with a realm', (ad
     expectRefusal(answer, status, reason, {
       realm: REALM,
       secrets: [...(token && token.length > 20 ? [token] : []), key.publicJwk.x!, key.publicJwk.y!],
-      ...(reason === 'claims_failed' && { failedValidators: [expect.stringMatching(/^mfa\b/)] }),
+      ...(reason === 'claims_failed' && { failedValidators: ['claimEquals(plan)'] }),
+      ...(reason === 'insufficient_user_authentication' && { failedValidators: ['mfa'], acrValues: MFA_ACR }),
     });
   });
 

@@ -69,7 +69,8 @@ describe.each(HTTP_ADAPTERS)('global claim validators (claimValidators option, @
   });
 
   it('@SkipGlobalClaims() keeps the route own validators', async () => {
-    expectRefusal(await get('/g/skip-all-with-own', both), 403, 'claims_failed', { failedValidators: [expect.stringMatching(/^mfa\b/)] });
+    // mfa() alone failing is a step-up (RFC 9470): 401, not 403.
+    expectRefusal(await get('/g/skip-all-with-own', both), 401, 'insufficient_user_authentication', { failedValidators: [expect.stringMatching(/^mfa\b/)] });
     expect((await get('/g/skip-all-with-own', { ...both, amr: ['mfa'] })).status).toBe(200);
   });
 

@@ -45,7 +45,7 @@ describe.each(HTTP_ADAPTERS)('rejection logging (%s)', (adapter) => {
       ['/admin', await sign({ roles: ['user'] }), {}, 403, 'missing_roles'],
       ['/me', await sign({ tenants: { t1: {} } }), { 'x-tenant-id': 't9' }, 403, 'tenant_not_member'],
       ['/scoped', await sign({}), {}, 403, 'tenant_required'],
-      ['/mfa', await sign({ amr: ['pwd'] }), {}, 403, 'claims_failed'],
+      ['/mfa', await sign({ amr: ['pwd'] }), {}, 401, 'insufficient_user_authentication'],
     ];
     for (const [path, token, headers, status, reason] of refusals) {
       const answer = await call(`${app.url}${path}`, { ...(token !== undefined && { token }), headers });

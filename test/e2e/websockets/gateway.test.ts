@@ -5,7 +5,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { JWTPayload } from 'jose';
-import { CurrentSession, Public, RequireTenant, Roles, SessionGuard, SessionModule, SessionService, SocketSessions, Tenant, type Session, type TenantContext } from '../../../lib/index.js';
+import { CurrentSession, mfa, Public, RequireClaims, RequireTenant, Roles, SessionGuard, SessionModule, SessionService, SocketSessions, Tenant, type Session, type TenantContext } from '../../../lib/index.js';
 import { ISSUER, makeKey, signSession, type TestKey } from '../../support/keys.js';
 import { CapturingLogger } from '../../support/log-capture.js';
 import { nestMajor } from '../../support/nest-major.js';
@@ -77,6 +77,11 @@ class ChatGateway implements OnGatewayConnection {
     return { event: 'platform', data: 'ok' };
   }
 
+  @RequireClaims(mfa()) @SubscribeMessage('payout')
+  payout() {
+    return { event: 'payout', data: 'ok' };
+  }
+
   @RequireTenant() @Roles('admin') @SubscribeMessage('tenant-admin')
   tenantAdmin(@Tenant('id') tenantId: string) {
     return { event: 'tenant-admin', data: tenantId };
@@ -103,7 +108,7 @@ describe.each(ADAPTERS)('WebSocket gateway over %s', (adapter) => {
     key = await makeKey('ES256');
     const moduleRef = await Test.createTestingModule({
       // No clock tolerance: the expiry test waits for the exact `exp`.
-      imports: [SessionModule.forRoot({ issuer: ISSUER, jwks: { keys: [key.publicJwk] }, clockTolerance: 0 })],
+      imports: [SessionModule.forRoot({ issuer: ISSUER, jwks: { keys: [key.publicJwk] }, clockTolerance: 0, stepUp: { mfaAcr: 'urn:acme:mfa' } })],
       providers: [ChatGateway],
     }).compile();
     app = moduleRef.createNestApplication({ logger });
@@ -163,6 +168,15 @@ describe.each(ADAPTERS)('WebSocket gateway over %s', (adapter) => {
       expect((await user.request('whoami', {})).data).toMatchObject({ userId: 'U-user' });
       const admin = await bearer({ sub: 'U-admin', roles: ['admin'] });
       expect(await admin.request('moderate', {})).toEqual({ event: 'moderate', data: { by: 'U-admin' } });
+    });
+
+    it('a step-up refusal (RFC 9470) carries acr_values in the WsException payload', async () => {
+      const socket = await bearer({ sub: 'U-pwd', amr: ['pwd'] });
+      expect(await socket.request('payout', {})).toEqual({
+        event: 'exception',
+        data: { status: 'error', statusCode: 401, message: expect.any(String), reason: 'insufficient_user_authentication', failedValidators: ['mfa'], acr_values: 'urn:acme:mfa' },
+      });
+      expect(await (await bearer({ sub: 'U-mfa', amr: ['pwd', 'mfa'] })).request('payout', {})).toEqual({ event: 'payout', data: 'ok' });
     });
 
     it('@Tenant(): the message names the tenant; a tenant the session is not a member of is refused', async () => {

@@ -50,3 +50,27 @@ describe('toHttpAnswer', () => {
     expect(toHttpAnswer(new SessionError('keys_unavailable')).exception.getResponse()).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
   });
 });
+
+describe('toHttpAnswer with the challenge params (realm, RFC 9728 resource_metadata)', () => {
+  const params = { realm: 'api', resourceMetadata: 'https://api.example/.well-known/oauth-protected-resource' };
+
+  it('names the metadata last in every 401 challenge, and in no 403', () => {
+    expect(toHttpAnswer(new SessionError('token_missing'), params).wwwAuthenticate).toBe(`Bearer realm="api", resource_metadata="${params.resourceMetadata}"`);
+    expect(toHttpAnswer(new SessionError('token_expired'), params).wwwAuthenticate).toMatch(/^Bearer realm="api", error="invalid_token", error_description="[^"]*", resource_metadata="https:\/\/api\.example\/\.well-known\/oauth-protected-resource"$/);
+    expect(toHttpAnswer(new SessionError('missing_roles'), params).wwwAuthenticate).not.toContain('resource_metadata');
+    expect(toHttpAnswer(new SessionError('claims_failed'), params).wwwAuthenticate).toBeUndefined();
+  });
+
+  it('a DPoP challenge carries it too', () => {
+    const error = new SessionError('dpop_invalid', { dpopChallenge: { error: 'invalid_dpop_proof', algs: ['ES256'] } });
+    expect(toHttpAnswer(error, params).wwwAuthenticate).toMatch(/^DPoP realm="api", error="invalid_dpop_proof", error_description="[^"]*", algs="ES256", resource_metadata="[^"]+"$/);
+  });
+
+  it('a step-up challenge: acr_values and max_age quoted, then the metadata', () => {
+    const error = new SessionError('insufficient_user_authentication', { acrValues: ['gold', 'platinum'], maxAge: 60 });
+    expect(toHttpAnswer(error, params).wwwAuthenticate).toBe(
+      `Bearer realm="api", error="insufficient_user_authentication", error_description="${error.message}", acr_values="gold platinum", max_age="60", resource_metadata="${params.resourceMetadata}"`,
+    );
+    expect(toHttpAnswer(error).exception.getResponse()).toMatchObject({ statusCode: 401, reason: 'insufficient_user_authentication', acr_values: 'gold platinum', max_age: 60 });
+  });
+});

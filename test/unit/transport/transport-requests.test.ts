@@ -170,4 +170,12 @@ describe('refusals by transport', () => {
     expect(new GraphQLRefusal(new SessionError('token_missing')).extensions.code).toBe('UNAUTHENTICATED');
     expect(new GraphQLRefusal(new SessionError('keys_unavailable')).extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', reason: 'keys_unavailable' });
   });
+
+  it('a step-up refusal carries acr_values and max_age on every transport (RFC 9470)', async () => {
+    const stepUp = new SessionError('insufficient_user_authentication', { failedValidators: ['acr(gold)', 'maxAuthAge(60)'], acrValues: ['gold', 'platinum'], maxAge: 60 });
+    const carried = { reason: 'insufficient_user_authentication', failedValidators: ['acr(gold)', 'maxAuthAge(60)'], acr_values: 'gold platinum', max_age: 60 };
+    expect(new GraphQLRefusal(stepUp).extensions).toEqual({ code: 'UNAUTHENTICATED', ...carried });
+    expect(((await wsRefusal(stepUp)) as WsException).getError()).toEqual({ status: 'error', statusCode: 401, message: stepUp.message, ...carried });
+    expect(((await rpcRefusal(stepUp)) as RpcException).getError()).toEqual({ status: 'error', statusCode: 401, message: stepUp.message, ...carried });
+  });
 });
