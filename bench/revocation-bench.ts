@@ -109,8 +109,9 @@ for (const size of sizes.length ? sizes : [100_000, 1_000_000]) {
     for (const mirror of modes.length ? modes : ['all', 'recent']) {
       const single = instance('sync', redis.url, mirror);
       const s = (await nextJson(single.lines)) as Record<string, number>;
+      console.error(`${size} ${mirror}: ${JSON.stringify(s)}`);
       const p = await propagation(redis.url, 5, mirror);
-      const f = (value: number, digits = 0) => value.toFixed(digits);
+      const f = (value: number | null, digits = 0) => (typeof value === 'number' ? value.toFixed(digits) : 'skipped');
       rows.push([
         size.toLocaleString('en-US'),
         mirror,
@@ -119,7 +120,7 @@ for (const size of sizes.length ? sizes : [100_000, 1_000_000]) {
         `${f(s.mirrorMB!)} MB`,
         `${f(s.peakMB!)} MB`,
         `${f(s.firstCheckP50!, 2)} / ${f(s.firstCheckP99!, 2)} ms`,
-        `${f(s.restoreMs! / 1000, 2)} s / ${f(s.restoreStallMs!)} ms (${s.restoredKeys!.toLocaleString('en-US')} keys)`,
+        typeof s.restoreMs === 'number' ? `${f(s.restoreMs / 1000, 2)} s / ${f(s.restoreStallMs!)} ms (${s.restoredKeys!.toLocaleString('en-US')} keys)` : 'skipped (BENCH_SKIP_RESTORE)',
         `${p.p50} / ${p.p99} / ${p.max} ms (${p.received}/${p.sent})`,
         `${f(p.stallMs)} ms`,
       ]);
