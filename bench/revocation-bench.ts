@@ -110,7 +110,8 @@ for (const size of sizes.length ? sizes : [100_000, 1_000_000]) {
       const single = instance('sync', redis.url, mirror);
       const s = (await nextJson(single.lines)) as Record<string, number>;
       console.error(`${size} ${mirror}: ${JSON.stringify(s)}`);
-      const p = await propagation(redis.url, 5, mirror);
+      // BENCH_SKIP_PROPAGATION=1: the single-instance figures only.
+      const p = process.env.BENCH_SKIP_PROPAGATION ? { p50: Number.NaN, p99: Number.NaN, max: Number.NaN, received: 0, sent: 0, stallMs: Number.NaN } : await propagation(redis.url, 5, mirror);
       const f = (value: number | null, digits = 0) => (typeof value === 'number' ? value.toFixed(digits) : 'skipped');
       rows.push([
         size.toLocaleString('en-US'),
