@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { SessionErrorFilter } from './errors/session-error.filter.js';
 import { SessionGuard } from './guard/session.guard.js';
 import { ProviderDirectory } from './provider/provider-directory.js';
+import { PUSH_RECEIVER_PROVIDERS } from './push-revocation/push-receiver.providers.js';
 import { serverSessionManagerProvider, SERVER_SESSION_MANAGER } from './server-sessions/server-session.providers.js';
 import { SessionService } from './service/session.service.js';
 import { ConfigurableSessionModule, type SESSION_OPTIONS_TYPE } from './session-module.definition.js';
@@ -15,7 +16,7 @@ import { SocketSessions } from './transport/socket-sessions.js';
  * `SessionErrorFilter` as `APP_FILTER` unless `errorFilter: false`.
  */
 @Module({
-  providers: [...SESSION_PROVIDERS, serverSessionManagerProvider, SessionService, SessionGuard, SessionErrorFilter, SocketSessions],
+  providers: [...SESSION_PROVIDERS, serverSessionManagerProvider, ...PUSH_RECEIVER_PROVIDERS, SessionService, SessionGuard, SessionErrorFilter, SocketSessions],
   // SESSION_OPTIONS and SessionService: `@UseGuards(SessionGuard)` instantiates the guard in the controller's module.
   exports: [SESSION_OPTIONS, SessionService, SessionGuard, ProviderDirectory, SocketSessions, SERVER_SESSION_MANAGER],
 })

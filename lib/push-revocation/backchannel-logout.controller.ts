@@ -2,12 +2,7 @@ import { Controller, Inject, Optional, Req, Res, type Type } from '@nestjs/commo
 import { HttpAdapterHost } from '@nestjs/core';
 import { enableRoute, sendAnswer } from '../http-endpoints/endpoint-route.js';
 import { formField, mediaType, UnreadableBody, type EndpointRequest } from '../http-endpoints/request-body.js';
-import type { SessionOptions } from '../options/session-options.js';
 import { Public } from '../requirements/decorators/public.decorator.js';
-import type { ServerSessionManager } from '../server-sessions/server-session-manager.js';
-import { SERVER_SESSION_MANAGER } from '../server-sessions/server-session.providers.js';
-import { SESSION_OPTIONS } from '../session.constants.js';
-import { TokenVerifier } from '../verification/token-verifier.js';
 import { BackchannelLogoutReceiver } from './push-receivers.js';
 import { PushRejection } from './push-rejection.js';
 
@@ -23,17 +18,11 @@ const MAX_BODY_BYTES = 64 * 1024;
 export function backchannelLogoutController(): Type {
   @Controller()
   class BackchannelLogoutController {
-    private readonly receiver?: BackchannelLogoutReceiver;
-
     constructor(
-      @Inject(SESSION_OPTIONS) options: SessionOptions,
-      tokens: TokenVerifier,
       private readonly host: HttpAdapterHost,
-      @Optional() @Inject(SERVER_SESSION_MANAGER) serverSessions?: ServerSessionManager,
+      @Optional() @Inject(BackchannelLogoutReceiver) private readonly receiver?: BackchannelLogoutReceiver,
     ) {
-      if (!options.backchannelLogout) return;
-      this.receiver = new BackchannelLogoutReceiver(options, tokens, options.backchannelLogout, serverSessions);
-      enableRoute(BackchannelLogoutController, 'receive', 'POST', options.backchannelLogout.path);
+      if (receiver) enableRoute(BackchannelLogoutController, 'receive', 'POST', receiver.config.path);
     }
 
     @Public()

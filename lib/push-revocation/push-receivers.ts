@@ -55,7 +55,7 @@ export class BackchannelLogoutReceiver extends PushReceiver {
   constructor(
     options: SessionOptions,
     tokens: TokenVerifier,
-    private readonly config: BackchannelLogoutConfig,
+    readonly config: BackchannelLogoutConfig,
     serverSessions?: ServerSessionManager,
   ) {
     super(options, tokens, { kind: 'bcl', typ: 'logout+jwt', typRequired: false, clockTolerance: options.verification.clockTolerance, ...config }, serverSessions);
@@ -71,7 +71,12 @@ export class SharedSignalsReceiver extends PushReceiver {
   /** A subject's `iss_sub` must name one of these: the users our sessions belong to. */
   private readonly userIssuers: readonly string[];
 
-  constructor(options: SessionOptions, tokens: TokenVerifier, config: SharedSignalsConfig, serverSessions?: ServerSessionManager) {
+  constructor(
+    options: SessionOptions,
+    tokens: TokenVerifier,
+    readonly config: SharedSignalsConfig,
+    serverSessions?: ServerSessionManager,
+  ) {
     super(options, tokens, { kind: 'set', typ: 'secevent+jwt', typRequired: true, clockTolerance: options.verification.clockTolerance, ...config }, serverSessions);
     this.userIssuers = options.issuerConfigs.flatMap((issuer) => issuer.issuers);
   }

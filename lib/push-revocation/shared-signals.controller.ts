@@ -3,12 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { timingSafeEqual } from 'node:crypto';
 import { acceptTextBodies, enableRoute, sendAnswer } from '../http-endpoints/endpoint-route.js';
 import { header, mediaType, readText, UnreadableBody, type EndpointRequest } from '../http-endpoints/request-body.js';
-import type { SessionOptions } from '../options/session-options.js';
 import { Public } from '../requirements/decorators/public.decorator.js';
-import type { ServerSessionManager } from '../server-sessions/server-session-manager.js';
-import { SERVER_SESSION_MANAGER } from '../server-sessions/server-session.providers.js';
-import { SESSION_OPTIONS } from '../session.constants.js';
-import { TokenVerifier } from '../verification/token-verifier.js';
 import { SharedSignalsReceiver } from './push-receivers.js';
 import { PushRejection } from './push-rejection.js';
 import type { SharedSignalsConfig } from './shared-signals-options.js';
@@ -33,18 +28,14 @@ export function sharedSignalsController(): Type {
   @Controller()
   class SharedSignalsController implements OnModuleInit {
     private readonly config?: SharedSignalsConfig;
-    private readonly receiver?: SharedSignalsReceiver;
 
     constructor(
-      @Inject(SESSION_OPTIONS) options: SessionOptions,
-      tokens: TokenVerifier,
       private readonly host: HttpAdapterHost,
-      @Optional() @Inject(SERVER_SESSION_MANAGER) serverSessions?: ServerSessionManager,
+      @Optional() @Inject(SharedSignalsReceiver) private readonly receiver?: SharedSignalsReceiver,
     ) {
-      if (!options.sharedSignals) return;
-      this.config = options.sharedSignals;
-      this.receiver = new SharedSignalsReceiver(options, tokens, options.sharedSignals, serverSessions);
-      enableRoute(SharedSignalsController, 'receive', 'POST', options.sharedSignals.path);
+      if (!receiver) return;
+      this.config = receiver.config;
+      enableRoute(SharedSignalsController, 'receive', 'POST', receiver.config.path);
     }
 
     onModuleInit(): void {

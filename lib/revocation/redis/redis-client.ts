@@ -1,42 +1,34 @@
+/** What every node-redis client kind offers the stores: connecting, events, pub/sub, closing. */
+interface RedisConnectionLike<Self> {
+  readonly isOpen: boolean;
+  readonly isReady: boolean;
+  connect(): Promise<unknown>;
+  duplicate(): Self;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  subscribe(channel: string, listener: (message: string, channel: string) => unknown): Promise<unknown>;
+  destroy(): unknown;
+}
+
 /**
  * The part of a node-redis client (`redis` package, v4 and later) the Redis store uses, typed
  * here so that this module compiles and loads without the package installed: it is an optional
  * peer, imported only when a `RedisRevocationStore` is created from a URL.
  */
-export interface RedisClientLike {
-  readonly isOpen: boolean;
-  readonly isReady: boolean;
-  connect(): Promise<unknown>;
-  duplicate(): RedisClientLike;
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
+export interface RedisClientLike extends RedisConnectionLike<RedisClientLike> {
   sendCommand(args: string[]): Promise<unknown>;
-  subscribe(channel: string, listener: (message: string, channel: string) => unknown): Promise<unknown>;
   destroy(): void;
 }
 
 /** A node-redis `createCluster()` client: commands are routed by their first key. */
-export interface RedisClusterLike {
-  readonly isOpen: boolean;
-  readonly isReady: boolean;
-  connect(): Promise<unknown>;
-  duplicate(): RedisClusterLike;
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
+export interface RedisClusterLike extends RedisConnectionLike<RedisClusterLike> {
   sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
-  subscribe(channel: string, listener: (message: string, channel: string) => unknown): Promise<unknown>;
   destroy(): void;
   getSlotMaster(slot: number): unknown;
 }
 
 /** A node-redis `createSentinel()` client: commands go to the master the sentinels name. */
-export interface RedisSentinelLike {
-  readonly isOpen: boolean;
-  readonly isReady: boolean;
-  connect(): Promise<unknown>;
-  duplicate(): RedisSentinelLike;
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
+export interface RedisSentinelLike extends RedisConnectionLike<RedisSentinelLike> {
   sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
-  subscribe(channel: string, listener: (message: string, channel: string) => unknown): Promise<unknown>;
-  destroy(): unknown;
   getMasterNode(): unknown;
 }
 
