@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, type INestApplication } from '@nestjs/common';
 import {
   CurrentSession,
+  RefreshToken,
   RedisRevocationStore,
   RedisServerSessionStore,
   SessionService,
@@ -38,6 +39,11 @@ class AccountController {
 
   @Put('data') @HttpCode(204) async setData(@CurrentSession() session: Session, @Body() body: unknown) {
     await this.sessions.setSessionData(session, body);
+  }
+
+  /** Whether the route sees a refresh token (never the token itself: it stays on the server). */
+  @Get('refresh-token') refreshToken(@RefreshToken() token: string | undefined) {
+    return { present: typeof token === 'string' && token.length > 0 };
   }
 
   @Get('data') async data(@CurrentSession() session: Session) {
@@ -119,6 +125,13 @@ describe('server-side sessions shared by two instances through Redis', () => {
     for (const answer of answers) expect(answer).toMatchObject({ status: 200, body: { userId: 'user-refresh' } });
     expect(provider.hitsOf('/token')).toBe(before + 1);
     expect(new Set(answers.map((answer) => answer.body.expiresAt)).size).toBe(1);
+  });
+
+  it('@RefreshToken() gives the server-side session\'s refresh token (the browser holds no refresh cookie)', async () => {
+    const jar = await login('user-refresh-token');
+    expect(jar.get('DSR')).toBeUndefined();
+    for (const origin of origins) expect(await get(origin, '/refresh-token', jar)).toEqual({ status: 200, body: { present: true } });
+    expect(await get(origins[0], '/refresh-token', new CookieJar())).toMatchObject({ status: 401 });
   });
 
   it('lists a user\'s sessions and ends one by its id, on every instance', async () => {
