@@ -1,19 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { KNOWN_OPTIONS } from '../../lib/options/session-options.js';
+import { firstCellNames } from './table-names.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The options named in the first column of the "All options" table of docs/options.md. */
 function documentedOptions(): Set<string> {
   const page = readFileSync(`${ROOT}docs/options.md`, 'utf8');
-  const table = page.slice(page.indexOf('## All options'));
-  const names = new Set<string>();
-  for (const line of table.split('\n')) {
-    const firstCell = /^\|([^|]*)\|/.exec(line)?.[1];
-    for (const span of firstCell?.matchAll(/`([^`]+)`/g) ?? []) names.add(span[1]!);
-  }
-  return names;
+  return firstCellNames(page.slice(page.indexOf('## All options')));
 }
 
 describe('docs/options.md lists every option forRoot() takes', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as runtime from '../../lib/index.js';
+import { firstCellNames } from './table-names.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -19,13 +20,7 @@ function exportedNames(): string[] {
 
 /** The names the API reference lists: every `code span` in a table row's first cell. */
 function documentedNames(): Set<string> {
-  const page = readFileSync(`${ROOT}docs/api.md`, 'utf8');
-  const names = new Set<string>();
-  for (const line of page.split('\n')) {
-    const firstCell = /^\|([^|]*)\|/.exec(line)?.[1];
-    for (const span of firstCell?.matchAll(/`([^`]+)`/g) ?? []) names.add(span[1]!);
-  }
-  return names;
+  return firstCellNames(readFileSync(`${ROOT}docs/api.md`, 'utf8'));
 }
 
 describe('the public surface is what the docs describe', () => {
