@@ -54,4 +54,12 @@ describe('documentation links', () => {
     }
     expect(broken).toEqual([]);
   });
+
+  // A merge that left its markers in a page (docs/performance.md once carried one) shows both sides to readers.
+  it.each(PAGES)('%s carries no merge-conflict markers', (page) => {
+    const markers = readFileSync(join(ROOT, page), 'utf8')
+      .split('\n')
+      .flatMap((line, index) => (/^(<{7}|={7}|>{7})( |$)/.test(line) ? [`${page}:${index + 1} ${line}`] : []));
+    expect(markers).toEqual([]);
+  });
 });
