@@ -5,12 +5,13 @@
  *   heap; then Redis loses everything and the instance writes every record back;
  * - four instances and a writer at 1,000 logouts/s for 5 s: how long a logout takes to reach each
  *   instance's mirror.
- * `npm run bench:revocations [-- 100000 1000000] [all|recent]` (default 100,000 and 1,000,000, both mirror modes).
+ * `npm run bench` runs it at 100,000 and 1,000,000 records, mirror `auto` (the default) and `all`;
+ * `npm run bench:revocations [-- 100000 10000000] [auto|all|recent]` runs any sizes and modes alone.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createClient } from 'redis';
 import { RedisRevocationStore } from '../lib/index.js';
 import { startRedis } from './redis.js';
@@ -48,7 +49,9 @@ async function load(url: string, count: number): Promise<void> {
 }
 
 function instance(mode: string, url: string, mirror: string): { child: ChildProcess; lines: AsyncIterator<string> } {
-  const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=8192', INSTANCE, mode, url, PREFIX, mirror], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // BENCH_CPU_PROF=<dir>: each instance writes a V8 CPU profile there (to find what a stall is made of).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=8192', ...profile, INSTANCE, mode, url, PREFIX, mirror], { stdio: ['pipe', 'pipe', 'inherit'] });
   return { child, lines: createInterface({ input: child.stdout! })[Symbol.asyncIterator]() };
 }
 
@@ -92,52 +95,81 @@ async function propagation(url: string, seconds: number, mirror: string): Promis
   return { p50: percentile(all, 50), p99: percentile(all, 99), max: all[all.length - 1] ?? Number.NaN, received: all.length, sent: sent * 4, stallMs: Math.max(...results.map((r) => r.stallMs)) };
 }
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-const modes = process.argv.slice(2).filter((arg) => arg === 'all' || arg === 'recent');
-const rows: string[][] = [];
-for (const size of sizes.length ? sizes : [100_000, 1_000_000]) {
-  const redis = await startRedis();
-  try {
-    const loadStarted = Date.now();
-    await load(redis.url, size);
-    const probe = createClient({ url: redis.url });
-    await probe.connect();
-    const keys = Number(await probe.sendCommand(['DBSIZE']));
-    const redisMB = Number(/used_memory:(\d+)/.exec(String(await probe.sendCommand(['INFO', 'memory'])))?.[1]) / 1024 / 1024;
-    probe.destroy();
-    console.error(`loaded ${keys} records in ${Date.now() - loadStarted} ms (Redis ${redisMB.toFixed(0)} MB)`);
-    for (const mirror of modes.length ? modes : ['all', 'recent']) {
-      const single = instance('sync', redis.url, mirror);
-      const s = (await nextJson(single.lines)) as Record<string, number>;
-      console.error(`${size} ${mirror}: ${JSON.stringify(s)}`);
-      // BENCH_SKIP_PROPAGATION=1: the single-instance figures only.
-      const p = process.env.BENCH_SKIP_PROPAGATION ? { p50: Number.NaN, p99: Number.NaN, max: Number.NaN, received: 0, sent: 0, stallMs: Number.NaN } : await propagation(redis.url, 5, mirror);
-      const f = (value: number | null, digits = 0) => (typeof value === 'number' ? value.toFixed(digits) : 'skipped');
-      rows.push([
-        size.toLocaleString('en-US'),
-        mirror,
-        `${f(s.syncMs! / 1000, 2)} s`,
-        `${f(s.stallMs!)} ms`,
-        `${f(s.mirrorMB!)} MB`,
-        `${f(s.peakMB!)} MB`,
-        `${f(s.firstCheckP50!, 2)} / ${f(s.firstCheckP99!, 2)} ms`,
-        typeof s.restoreMs === 'number' ? `${f(s.restoreMs / 1000, 2)} s / ${f(s.restoreStallMs!)} ms (${s.restoredKeys!.toLocaleString('en-US')} keys)` : 'skipped (BENCH_SKIP_RESTORE)',
-        `${p.p50} / ${p.p99} / ${p.max} ms (${p.received}/${p.sent})`,
-        `${f(p.stallMs)} ms`,
-      ]);
-      console.error(rows[rows.length - 1]!.join(' | '));
-      // 'recent' runs second: the restore of 'all' wrote every record back, the one of 'recent' writes back only what it learnt.
+/** Sizes and mirror modes `npm run bench` measures; `npm run bench:revocations -- <sizes> [modes]` picks others (10,000,000 takes minutes). */
+export const DEFAULT_SIZES = [100_000, 1_000_000];
+export const DEFAULT_MODES = ['auto', 'all'];
+
+/** Measures each size and mirror mode; returns the table, with the machine it ran on. */
+export async function revocationScale(sizes: readonly number[], modes: readonly string[]): Promise<string> {
+  const rows: string[][] = [];
+  for (const size of sizes) {
+    const redis = await startRedis();
+    try {
+      const loadStarted = Date.now();
+      await load(redis.url, size);
+      const probe = createClient({ url: redis.url });
+      await probe.connect();
+      const keys = Number(await probe.sendCommand(['DBSIZE']));
+      const redisMB = Number(/used_memory:(\d+)/.exec(String(await probe.sendCommand(['INFO', 'memory'])))?.[1]) / 1024 / 1024;
+      probe.destroy();
+      console.error(`loaded ${keys} records in ${Date.now() - loadStarted} ms (Redis ${redisMB.toFixed(0)} MB)`);
+      // A mode that writes back every record ('all') refills Redis for the next one; 'recent' and 'auto' past its limit write back only what they learnt.
+      for (const mirror of modes) rows.push(await measureMode(redis.url, size, mirror));
+    } finally {
+      redis.stop();
     }
-  } finally {
-    redis.stop();
   }
+  return (
+    `Revocations at scale: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, one store per process, redis-server on loopback\n\n` +
+    markdownTable(
+      ['records in Redis', 'mirror', 'time to in sync', 'longest event-loop stall', 'longest GC pause (kind)', 'mirror heap', 'peak heap in sync', 'first check of a session p50 / p99', 'Redis lost everything: back in sync / stall', 'propagation p50 / p99 / max, 4 instances, 1,000 logouts/s', 'longest stall, 4 instances'],
+      rows,
+    )
+  );
 }
 
-console.log(`\nRevocations at scale: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, one store per process, redis-server on loopback\n`);
-console.log(
-  markdownTable(
-    ['records in Redis', 'mirror', 'time to in sync', 'longest event-loop stall', 'mirror heap', 'peak heap in sync', 'first check of a session p50 / p99', 'Redis lost everything: back in sync / stall', 'propagation p50 / p99 / max, 4 instances, 1,000 logouts/s', 'longest stall, 4 instances'],
-    rows,
-  ),
-);
-process.exit(0);
+/** What `revocation-instance.ts sync` prints (JSON turns the skipped restore's NaN into null). */
+interface SyncFigures {
+  syncMs: number;
+  stallMs: number;
+  longestGcMs: number;
+  longestGcKind: string;
+  mirrorMB: number;
+  peakMB: number;
+  firstCheckP50: number;
+  firstCheckP99: number;
+  restoreMs: number | null;
+  restoreStallMs: number | null;
+  restoredKeys: number;
+}
+
+async function measureMode(url: string, size: number, mirror: string): Promise<string[]> {
+  const single = instance('sync', url, mirror);
+  const s = (await nextJson(single.lines)) as unknown as SyncFigures;
+  console.error(`${size} ${mirror}: ${JSON.stringify(s)}`);
+  // BENCH_SKIP_PROPAGATION=1: the single-instance figures only.
+  const p = process.env.BENCH_SKIP_PROPAGATION ? undefined : await propagation(url, 5, mirror);
+  const f = (value: number | null | undefined, digits = 0) => (typeof value === 'number' ? value.toFixed(digits) : 'skipped');
+  const row = [
+    size.toLocaleString('en-US'),
+    mirror,
+    `${f(s.syncMs / 1000, 2)} s`,
+    `${f(s.stallMs)} ms`,
+    `${f(s.longestGcMs)} ms (${s.longestGcKind})`,
+    `${f(s.mirrorMB)} MB`,
+    `${f(s.peakMB)} MB`,
+    `${f(s.firstCheckP50, 2)} / ${f(s.firstCheckP99, 2)} ms`,
+    typeof s.restoreMs === 'number' ? `${f(s.restoreMs / 1000, 2)} s / ${f(s.restoreStallMs)} ms (${s.restoredKeys.toLocaleString('en-US')} keys)` : 'skipped (BENCH_SKIP_RESTORE)',
+    p ? `${p.p50} / ${p.p99} / ${p.max} ms (${p.received}/${p.sent})` : 'skipped',
+    p ? `${f(p.stallMs)} ms` : 'skipped',
+  ];
+  console.error(row.join(' | '));
+  return row;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const modes = process.argv.slice(2).filter((arg) => arg === 'auto' || arg === 'all' || arg === 'recent');
+  console.log(`\n${await revocationScale(sizes.length ? sizes : DEFAULT_SIZES, modes.length ? modes : DEFAULT_MODES)}`);
+  process.exit(0);
+}

@@ -7,13 +7,13 @@
  *   propagate <url> <prefix>  in sync, prints "ready", then records how long each revocation named
  *                             `P|<sent ms>|<n>` took to reach the mirror, until stdin closes
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { createClient } from 'redis';
 import { RedisRevocationStore } from '../lib/index.js';
 import type { RevocationRecord } from '../lib/index.js';
 
 const [mode, url, keyPrefix, mirrorArg] = process.argv.slice(2) as [string, string, string, string];
-const mirror = mirrorArg === 'recent' ? 'recent' : 'all';
+const mirror = mirrorArg === 'recent' || mirrorArg === 'all' ? mirrorArg : 'auto';
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const MB = 1024 * 1024;
 
@@ -21,8 +21,25 @@ function heap(): number {
   return process.memoryUsage().heapUsed;
 }
 
-/** Runs `work` while sampling the heap and the event-loop delay. */
-async function measured<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; stallMs: number; peak: number }> {
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
+
+/** Garbage-collection pauses on the main thread while `measured` runs: is a stall the collector's? */
+interface GcFigures {
+  gcMs: number;
+  longestGcMs: number;
+  longestGcKind: string;
+}
+
+/** Runs `work` while sampling the heap, the event-loop delay and the collector's pauses. */
+async function measured<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; stallMs: number; peak: number } & GcFigures> {
+  const pauses: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => pauses.push(...list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
   const delay = monitorEventLoopDelay({ resolution: 10 });
   let peak = heap();
   const sampler = setInterval(() => (peak = Math.max(peak, heap())), 10);
@@ -32,7 +49,19 @@ async function measured<T>(work: () => Promise<T>): Promise<{ result: T; ms: num
   const ms = performance.now() - started;
   delay.disable();
   clearInterval(sampler);
-  return { result, ms, stallMs: delay.max / 1e6, peak: Math.max(peak, heap()) };
+  await new Promise((resolve) => setImmediate(resolve));
+  observer.disconnect();
+  const longest = pauses.reduce<PerformanceEntry | undefined>((a, b) => (a && a.duration >= b.duration ? a : b), undefined);
+  const kind = (longest as { detail?: { kind?: number } } | undefined)?.detail?.kind;
+  return {
+    result,
+    ms,
+    stallMs: delay.max / 1e6,
+    peak: Math.max(peak, heap()),
+    gcMs: pauses.reduce((sum, entry) => sum + entry.duration, 0),
+    longestGcMs: longest?.duration ?? 0,
+    longestGcKind: kind === undefined ? 'none' : (GC_KINDS[kind] ?? String(kind)),
+  };
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -77,6 +106,9 @@ async function sync(): Promise<void> {
     JSON.stringify({
       syncMs: first.ms,
       stallMs: first.stallMs,
+      gcMs: first.gcMs,
+      longestGcMs: first.longestGcMs,
+      longestGcKind: first.longestGcKind,
       mirrorMB: mirrorBytes / MB,
       firstCheckP50: checks[Math.floor(checks.length / 2)],
       firstCheckP99: checks[Math.floor(checks.length * 0.99)],

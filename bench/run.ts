@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import os from 'node:os';
 import { timeRawVerify, type CryptoFigures } from './crypto-limit.js';
+import { redisPlan } from './redis.js';
+import { DEFAULT_MODES, DEFAULT_SIZES, revocationScale } from './revocation-bench.js';
 import { runHttpBench, type HttpResults } from './http-bench.js';
 import { detailTable, medianOf, pairedRatio, sideBySideTable } from './http-report.js';
 import { count, markdownTable, ratio } from './report.js';
 import type { AppVariant } from './server/app-config.js';
 import { timeVerification, type VerifyFigures } from './verify-timing.js';
 
-/** Defaults keep a full run under about eight minutes on 2 cores; each can be changed from the environment. */
+/** Defaults keep a full run under about fifteen minutes on 2 cores; each can be changed from the environment. */
 function setting(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
@@ -24,7 +26,10 @@ const HTTP = {
   algorithms: ALGORITHMS,
 };
 const VERIFY_MS = setting('BENCH_VERIFY_MS', 3000);
-/** `http` or `verify` runs one part alone (while working on it); the default runs both. */
+/** Records in Redis for the revocation part, e.g. `BENCH_REVOCATION_SIZES=100000,10000000`. */
+const REVOCATION_SIZES = process.env.BENCH_REVOCATION_SIZES ? process.env.BENCH_REVOCATION_SIZES.split(',').map(Number) : DEFAULT_SIZES;
+if (REVOCATION_SIZES.some((n) => !Number.isSafeInteger(n) || n <= 0)) throw new Error('BENCH_REVOCATION_SIZES must be positive integers, comma-separated');
+/** `http`, `verify` or `revocations` runs one part alone (while working on it); the default runs all three. */
 const ONLY = process.env.BENCH_ONLY;
 
 function machine(): string {
@@ -99,7 +104,7 @@ async function main(): Promise<void> {
   console.log(`nestjs-jwt-session benchmark: ${machine()}; load average at start ${loadAverage()}\n`);
 
   let http: HttpResults | undefined;
-  if (ONLY !== 'verify') {
+  if (ONLY === undefined || ONLY === 'http') {
     console.log(
       `HTTP on loopback, Express, tokens shaped like Descope's, autocannon with ${HTTP.connections} connections. Per algorithm, scenario and app: ` +
         `${HTTP.warmUpSeconds} s warm-up, then ${HTTP.rounds} rounds of ${HTTP.seconds} s with the apps taking turns. ` +
@@ -114,7 +119,7 @@ async function main(): Promise<void> {
 
   const verification: VerifyFigures[] = [];
   const raw: CryptoFigures[] = [];
-  if (ONLY !== 'http') {
+  if (ONLY === undefined || ONLY === 'verify') {
     for (const alg of ALGORITHMS) raw.push(await timeRawVerify(alg, VERIFY_MS / 2));
     console.log(
       "\nThe crypto limit: jose's compactVerify with the key already a CryptoKey (signature, header parse, base64url; " +
@@ -143,6 +148,11 @@ async function main(): Promise<void> {
         ]),
       ),
     );
+  }
+
+  if (ONLY === undefined || ONLY === 'revocations') {
+    const redis = redisPlan();
+    console.log(`\n${redis.ready ? await revocationScale(REVOCATION_SIZES, DEFAULT_MODES) : `Revocations at scale: ${redis.skipped}`}`);
   }
 
   printTargets(http, verification);

@@ -1,4 +1,4 @@
-import { InMemoryRevocationStore, RedisRevocationStore } from '../../lib/index.js';
+import { InMemoryRevocationStore, RedisRevocationStore, type RedisRevocationStoreOptions } from '../../lib/index.js';
 import { RedisServer } from '../support/redis-server.js';
 import { MemoryBackend } from './fixtures/memory-backend.js';
 import { PollingRevocationStore } from './fixtures/polling-revocation.store.js';
@@ -10,39 +10,31 @@ describeStoreContract('InMemoryRevocationStore', {
   create: async () => new InMemoryRevocationStore(),
 });
 
-let redis: RedisServer | undefined;
-describeStoreContract('RedisRevocationStore', {
-  shared: true,
-  propagationMs: 2000,
-  before: async () => {
-    redis = await RedisServer.start();
-  },
-  after: async () => {
-    await redis?.dispose();
-  },
-  create: async () => {
-    const store = new RedisRevocationStore({ url: redis!.url, keyPrefix: 'contract:' });
-    await store.start();
-    return store;
-  },
-});
-
-let redisRecent: RedisServer | undefined;
-describeStoreContract("RedisRevocationStore (mirror: 'recent')", {
-  shared: true,
-  propagationMs: 2000,
-  before: async () => {
-    redisRecent = await RedisServer.start();
-  },
-  after: async () => {
-    await redisRecent?.dispose();
-  },
-  create: async () => {
-    const store = new RedisRevocationStore({ url: redisRecent!.url, keyPrefix: 'contract-recent:', mirror: 'recent' });
-    await store.start();
-    return store;
-  },
-});
+/** Each mirror mode; `'auto'` past a low `mirrorAllUpTo` switches during the suite. */
+const redisModes: [string, RedisRevocationStoreOptions][] = [
+  ['default: mirror auto', {}],
+  ["mirror: 'all'", { mirror: 'all' }],
+  ["mirror: 'recent'", { mirror: 'recent' }],
+  ["mirror: 'auto', switching past mirrorAllUpTo: 2", { mirrorAllUpTo: 2 }],
+];
+for (const [name, options] of redisModes) {
+  let redis: RedisServer | undefined;
+  describeStoreContract(`RedisRevocationStore (${name})`, {
+    shared: true,
+    propagationMs: 2000,
+    before: async () => {
+      redis = await RedisServer.start();
+    },
+    after: async () => {
+      await redis?.dispose();
+    },
+    create: async () => {
+      const store = new RedisRevocationStore({ url: redis!.url, keyPrefix: 'contract:', ...options });
+      await store.start();
+      return store;
+    },
+  });
+}
 
 let backend = new MemoryBackend();
 describeStoreContract('PollingRevocationStore (the worked example)', {

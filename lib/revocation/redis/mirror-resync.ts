@@ -3,7 +3,7 @@ import type { RedisCommands } from './command-runner.js';
 import type { RedisKeys } from './redis-keys.js';
 import { readFeedPosition, type FeedPosition } from './feed-position.js';
 import { mergeCommand } from './redis-scripts.js';
-import type { MirrorLedger } from './recent-revocations.js';
+import type { RevocationMirror } from './revocation-mirror.js';
 
 const SCAN_BATCH = '1000';
 /** Records compared (one MGET) and written back (their commands in flight together) per step. */
@@ -27,17 +27,16 @@ export class MirrorResync {
   constructor(
     private readonly commands: RedisCommands,
     private readonly keys: RedisKeys,
-    private readonly ledger: MirrorLedger,
+    private readonly ledger: Pick<RevocationMirror, 'merge' | 'records' | 'size' | 'holdsAll'>,
     private readonly logLength: number,
-    /** `false` under `mirror: 'recent'`: the mirror reads subjects on demand, never every record. */
-    private readonly readEveryRecord = true,
   ) {}
 
   async run(): Promise<FeedPosition> {
     // Records held before the read may be missing in Redis; those read from it are not.
     const heldBefore = this.ledger.size > 0;
     const position = await readFeedPosition(this.commands, this.keys);
-    if (this.readEveryRecord) await this.readAll();
+    // A mirror that keeps the recent revocations only reads a session's records on its first check.
+    if (this.ledger.holdsAll) await this.readAll();
     if (heldBefore) await this.writeBack();
     return position;
   }
@@ -59,7 +58,8 @@ export class MirrorResync {
         const record = typeof value === 'string' ? this.keys.parse(key, value) : undefined;
         if (record) this.ledger.merge({ ...record, id: detached(record.id) });
       });
-    } while (cursor !== '0');
+      // Past `mirrorAllUpTo` the mirror stopped copying every record: the rest stays in Redis.
+    } while (cursor !== '0' && this.ledger.holdsAll);
   }
 
   /** Records Redis lacks or holds weaker (it restarted empty, or a write failed during an outage), a batch at a time. */

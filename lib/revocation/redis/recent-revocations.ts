@@ -18,7 +18,7 @@ export type MirrorLedger = Pick<RevocationLedger, 'merge' | 'isRevoked' | 'recor
  * After a reconnect, or when the feed cannot be followed, the remembered answers are dropped.
  */
 export class RecentRevocations implements MirrorLedger {
-  private current = new RevocationLedger();
+  private current: RevocationLedger;
   private previous = new RevocationLedger();
   private looked = new Set<string>();
   private lookedBefore = new Set<string>();
@@ -31,7 +31,11 @@ export class RecentRevocations implements MirrorLedger {
     private readonly keys: RedisKeys,
     private readonly periodMs: number,
     private readonly maxSubjects: number,
-  ) {}
+    /** Records already held (a mirror that held every record until now): the first generation. */
+    held: RevocationLedger = new RevocationLedger(),
+  ) {
+    this.current = held;
+  }
 
   get size(): number {
     return this.current.size + this.previous.size;

@@ -4,8 +4,6 @@ import { SessionError } from '../../errors/session-error.js';
 import { DataAndReplayParts } from '../data-and-replay-parts.js';
 import { RedisReplayClaims } from '../../replay/redis-replay.store.js';
 import type { ReplayStore } from '../../replay/replay-store.interface.js';
-import { RevocationLedger } from '../revocation-ledger.js';
-import { RecentRevocations, type MirrorLedger } from './recent-revocations.js';
 import type { RevocationRecord } from '../revocation-record.js';
 import type { RevocationStore, RevocationSubject } from '../revocation-store.interface.js';
 import type { SessionDataStore } from '../session-data-store.interface.js';
@@ -15,6 +13,7 @@ import { RedisConnections } from './redis-connections.js';
 import { RedisKeys } from './redis-keys.js';
 import { readRedisStoreOptions, type RedisRevocationStoreOptions, type RedisStoreConfig } from './redis-store-options.js';
 import { RevocationFeed } from './revocation-feed.js';
+import { RevocationMirror } from './revocation-mirror.js';
 import { RedisSessionData } from './redis-session-data.js';
 import { CLUSTER_NODE_PROBLEM, isClusterNode, topologyOf } from './redis-topology.js';
 
@@ -28,18 +27,17 @@ function describe(error: unknown): string {
  *
  * - Each record is a key that expires by TTL at the record's end; writes merge (never weaken),
  *   and each write that strengthened a record is numbered, logged and published atomically.
- * - Every instance keeps a local mirror (a `RevocationLedger`), fed by pub/sub and by a poll of
- *   the sequence number every `pollIntervalMs` that fetches only what it missed. The per-request
- *   check reads the mirror: no round trip to Redis in steady state.
+ * - Every instance keeps a local mirror (`RevocationMirror`: every record up to `mirrorAllUpTo`,
+ *   the recent ones past it), fed by pub/sub and by a poll of the sequence number every
+ *   `pollIntervalMs` that fetches only what it missed. The per-request check reads the mirror: no
+ *   round trip to Redis in steady state (past `mirrorAllUpTo`, one on a session's first check).
  * - Staleness is bounded: the mirror answers "not revoked" only while a read of Redis confirmed
  *   it within `maxStalenessMs`; past that, or from a lost command connection until the instance
  *   has caught up after the reconnect, a check the mirror cannot answer throws `revocation_unavailable`.
  */
 export class RedisRevocationStore extends DataAndReplayParts implements RevocationStore, SessionDataStore, ReplayStore {
   private readonly logger = new Logger(RedisRevocationStore.name);
-  private readonly ledger: MirrorLedger;
-  /** `mirror: 'recent'`: subjects read from Redis on demand. */
-  private readonly recent?: RecentRevocations;
+  private readonly ledger: RevocationMirror;
   private readonly config: RedisStoreConfig;
   private readonly keys: RedisKeys;
   private readonly commands: RedisCommands;
@@ -66,8 +64,12 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
     this.keys = keys;
     this.commands = commands;
     this.connections = connections;
-    if (config.mirror === 'recent') this.recent = new RecentRevocations(commands, keys, config.recentPeriodMs, config.recentMaxSubjects);
-    this.ledger = this.recent ?? new RevocationLedger();
+    this.ledger = new RevocationMirror(commands, keys, config, (held) =>
+      this.logger.warn(
+        `More than ${config.mirrorAllUpTo} revocations: this instance now keeps the recent ones only (${held} held now, dropped within ${(2 * config.recentPeriodMs) / 1000} s) and reads a session's records from Redis on its first check (mirror: 'recent'). ` +
+          'Redis now holds the only copy of older revocations: keep its persistence (AOF) or replicas on',
+      ),
+    );
     this.feed = new RevocationFeed(this.commands, this.keys, this.ledger, this.config, this.logger, {
       diverged: (reason) => {
         this.logger.warn(`Reading every revocation again: ${reason}`);
@@ -75,7 +77,7 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
       },
       confirmed: () => this.notifyCurrent(),
     });
-    this.resyncs = new MirrorResync(this.commands, this.keys, this.ledger, this.config.logLength, !this.recent);
+    this.resyncs = new MirrorResync(this.commands, this.keys, this.ledger, this.config.logLength);
     onClusterReply = (error) => this.misconfigured(`got "${error.message}"`);
   }
 
@@ -137,8 +139,8 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
     // A revocation known locally is enforced even while Redis is away.
     if (this.ledger.isRevoked(subject)) return true;
     if (!this.feed.fresh()) throw new SessionError('revocation_unavailable');
-    if (!this.recent || this.recent.answered(subject)) return false;
-    return this.recent.lookUp(subject);
+    if (this.ledger.answered(subject)) return false;
+    return this.ledger.lookUp(subject);
   }
 
   private async revoke(record: RevocationRecord): Promise<void> {
@@ -149,7 +151,7 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
 
   private lost(cause: unknown): void {
     this.feed.invalidate();
-    this.recent?.forgetAnswers();
+    this.ledger.forgetAnswers();
     if (this.closed || this.outage) return;
     this.outage = true;
     this.logger.warn(`Redis revocation store unreachable (command connection: ${describe(cause)}); revocations not already known here cannot be checked until it reconnects`);
@@ -189,7 +191,7 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
   private async sync(full = false): Promise<void> {
     clearTimeout(this.retryTimer);
     const generation = this.feed.invalidate();
-    this.recent?.forgetAnswers();
+    this.ledger.forgetAnswers();
     if (this.closed || this.misconfiguration || !this.commands.ready) return;
     const readAt = Date.now();
     try {

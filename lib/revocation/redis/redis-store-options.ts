@@ -35,13 +35,16 @@ export interface RedisRevocationStoreOptions {
    */
   logLength?: number;
   /**
-   * What each instance keeps in memory. `'all'` (default): every revocation in Redis, read at start
-   * and after Redis lost data. `'recent'`: the revocations published lately only; the first check
-   * of a session reads its records from Redis (one round trip) and the answer is reused for
-   * `recentPeriodMs` to twice that. Memory then follows the logout rate and the active sessions,
-   * not the total; start-up reads no record.
+   * What each instance keeps in memory. `'all'`: every revocation in Redis, read at start and
+   * written back after Redis lost data. `'recent'`: the revocations published lately only; the
+   * first check of a session reads its records from Redis (one round trip) and the answer is
+   * reused for `recentPeriodMs` to twice that. Memory then follows the logout rate and the active
+   * sessions, not the total; start-up reads no record. `'auto'` (default): `'all'` while the
+   * instance holds at most `mirrorAllUpTo` revocations, `'recent'` from there on (logged once).
    */
-  mirror?: 'all' | 'recent';
+  mirror?: 'auto' | 'all' | 'recent';
+  /** `mirror: 'auto'`: the most revocations an instance copies before it keeps only the recent ones. Default 100,000. */
+  mirrorAllUpTo?: number;
   /** `mirror: 'recent'`: how long a revocation stays in the mirror and an answer read from Redis is reused (between this and twice this). Default 300,000. */
   recentPeriodMs?: number;
   /** `mirror: 'recent'`: answers remembered per generation (two generations); more starts a new generation early. Default 100,000. */
@@ -58,7 +61,9 @@ export interface RedisStoreConfig {
   readonly pollIntervalMs: number;
   readonly maxStalenessMs: number;
   readonly logLength: number;
-  readonly mirror: 'all' | 'recent';
+  readonly mirror: 'auto' | 'all' | 'recent';
+  /** Records held before switching to `'recent'`: `mirrorAllUpTo` under `'auto'`, unbounded under `'all'`, 0 under `'recent'`. */
+  readonly mirrorAllUpTo: number;
   readonly recentPeriodMs: number;
   readonly recentMaxSubjects: number;
 }
@@ -69,9 +74,16 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
-function mirrorMode(value: unknown): 'all' | 'recent' {
-  if (value === undefined || value === 'all' || value === 'recent') return value ?? 'all';
-  throw new RangeError(`RedisRevocationStore: mirror must be 'all' or 'recent', got ${String(value)}`);
+function mirrorMode(value: unknown): 'auto' | 'all' | 'recent' {
+  if (value === undefined || value === 'auto' || value === 'all' || value === 'recent') return value ?? 'auto';
+  throw new RangeError(`RedisRevocationStore: mirror must be 'auto', 'all' or 'recent', got ${String(value)}`);
+}
+
+function allUpTo(mode: 'auto' | 'all' | 'recent', value: number | undefined): number {
+  const limit = positive('mirrorAllUpTo', value, 100_000);
+  if (mode === 'auto') return limit;
+  if (value !== undefined) throw new RangeError(`RedisRevocationStore: mirrorAllUpTo applies to mirror: 'auto' only (mirror is '${mode}')`);
+  return mode === 'all' ? Number.POSITIVE_INFINITY : 0;
 }
 
 export function readRedisStoreOptions(options: RedisRevocationStoreOptions): RedisStoreConfig {
@@ -82,6 +94,7 @@ export function readRedisStoreOptions(options: RedisRevocationStoreOptions): Red
   if (maxStalenessMs < pollIntervalMs + commandTimeoutMs) {
     throw new RangeError(`RedisRevocationStore: maxStalenessMs must be at least pollIntervalMs + commandTimeoutMs (${pollIntervalMs + commandTimeoutMs}), got ${maxStalenessMs}`);
   }
+  const mirror = mirrorMode(options.mirror);
   return Object.freeze({
     url: options.url ?? 'redis://127.0.0.1:6379',
     clientOptions: options.clientOptions ?? {},
@@ -92,7 +105,8 @@ export function readRedisStoreOptions(options: RedisRevocationStoreOptions): Red
     pollIntervalMs,
     maxStalenessMs,
     logLength: positive('logLength', options.logLength, 10_000),
-    mirror: mirrorMode(options.mirror),
+    mirror,
+    mirrorAllUpTo: allUpTo(mirror, options.mirrorAllUpTo),
     recentPeriodMs: positive('recentPeriodMs', options.recentPeriodMs, 300_000),
     recentMaxSubjects: positive('recentMaxSubjects', options.recentMaxSubjects, 100_000),
   });
