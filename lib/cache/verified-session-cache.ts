@@ -1,4 +1,5 @@
 import type { Session } from '../claims/session.interface.js';
+import { CacheAdmission } from './cache-admission.js';
 
 /** How many verified sessions are kept, and for how long at most. */
 export interface SessionCacheLimits {
@@ -32,7 +33,7 @@ function indexOf(token: string): string {
 
 /**
  * Sessions whose token has already been verified, by token string, so that a token seen again
- * skips the signature check. Bounded and least-recently-used first out. An entry is dropped at
+ * skips the signature check (unless the cache stops paying: `CacheAdmission`). Bounded and least-recently-used first out. An entry is dropped at
  * its token's end of validity or after `maxAgeMs`, whichever comes first. Only sessions that
  * passed verification are ever stored: a flood of bad tokens cannot push good ones out.
  *
@@ -44,12 +45,15 @@ export class VerifiedSessionCache {
   private readonly byKey = new Map<string, CacheEntry>();
   private newest: CacheEntry | undefined;
   private oldest: CacheEntry | undefined;
+  private readonly admission: CacheAdmission;
 
   constructor(
     private readonly limits: SessionCacheLimits,
     /** Read at each call (not captured), so a test's fake clock applies. */
     private readonly now: () => number = () => Date.now(),
-  ) {}
+  ) {
+    this.admission = new CacheAdmission(limits.maxEntries);
+  }
 
   get size(): number {
     return this.byKey.size;
@@ -58,17 +62,14 @@ export class VerifiedSessionCache {
   /** The session verified earlier for this exact token, if it is still within its limits. */
   get(token: string): Session | undefined {
     if (typeof token !== 'string') return undefined;
-    const entry = this.byKey.get(indexOf(token));
-    if (entry === undefined || entry.token !== token) return undefined;
-    if (this.now() >= entry.expiresAt) {
-      this.remove(entry);
-      return undefined;
-    }
-    if (entry !== this.newest) {
-      this.unlink(entry);
-      this.pushNewest(entry);
-    }
-    return entry.session;
+    const session = this.find(token);
+    this.admission.looked(session !== undefined);
+    return session;
+  }
+
+  /** Called once per verification: whether its session is worth keeping (`CacheAdmission`). */
+  worthKeeping(token: string): boolean {
+    return this.admission.admit(token);
   }
 
   /**
@@ -91,8 +92,23 @@ export class VerifiedSessionCache {
   }
 
   clear(): void {
+    this.admission.clear();
     this.byKey.clear();
     this.newest = this.oldest = undefined;
+  }
+
+  private find(token: string): Session | undefined {
+    const entry = this.byKey.get(indexOf(token));
+    if (entry === undefined || entry.token !== token) return undefined;
+    if (this.now() >= entry.expiresAt) {
+      this.remove(entry);
+      return undefined;
+    }
+    if (entry !== this.newest) {
+      this.unlink(entry);
+      this.pushNewest(entry);
+    }
+    return entry.session;
   }
 
   private remove(entry: CacheEntry): void {

@@ -60,10 +60,10 @@ export class SessionValidator {
     }
   }
 
-  /** Full verification; only a session that passes it is cached. */
+  /** Full verification; only a session that passes it is cached, from its token's second verification on. */
   private async verifyAndRemember(token: string): Promise<Session> {
     const { payload, mapClaims } = await this.verifier.verify(token);
-    if (this.verified === undefined) return this.toSession(payload, token, mapClaims);
+    if (this.verified === undefined || !this.verified.worthKeeping(token)) return this.toSession(payload, token, mapClaims);
     // The cached session must not keep the request header the token was cut from alive.
     const kept = detachedCopy(token);
     const session = this.toSession(payload, kept, mapClaims);

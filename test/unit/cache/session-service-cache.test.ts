@@ -94,6 +94,20 @@ describe('SessionService with the verified-session cache', () => {
     expect(mapped).toBe(4);
   });
 
+  it('when a flood of tokens seen once makes the cache useless, keeps a session from its second verification only (issue 16.1)', async () => {
+    const service = await serviceWith({ jwks: { keys: [key.publicJwk] }, claims: countingClaims, sessionCache: { maxEntries: 10 } });
+    const flood = await Promise.all(Array.from({ length: 1024 }, (_, n) => signSession({ sub: `once-${n}` }, { key })));
+    for (const token of flood) await service.validateSession(token);
+    expect(mapped).toBe(1024);
+    const returning = await signSession({ sub: 'returning' }, { key });
+    await service.validateSession(returning);
+    await service.validateSession(returning);
+    expect(mapped).toBe(1026);
+    // Kept from the second verification: the third is a hit.
+    await service.validateSession(returning);
+    expect(mapped).toBe(1026);
+  });
+
   it('a cached token past its exp is refused as expired', async () => {
     const start = Date.now();
     jest.useFakeTimers({ now: start, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'] });
