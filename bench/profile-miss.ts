@@ -11,14 +11,16 @@ import type { AppVariant } from './server/app-config.js';
 /**
  * `npm run bench:profile`: one app under the distinct-token load (every request a cache miss)
  * with `node --cpu-prof`, then the self time of its main thread by area and by frame.
- * BENCH_ALG (ES256), BENCH_PROFILE_APP (session-guard) and BENCH_PROFILE_SECONDS (10) change it.
+ * BENCH_ALG (ES256), BENCH_PROFILE_APP (session-guard), BENCH_PROFILE_SECONDS (10) and
+ * BENCH_PROFILE_TOKENS (20,000; 1 profiles the cache hit) change it.
  */
 async function main(): Promise<void> {
   const alg = process.env.BENCH_ALG ?? 'ES256';
   const variant = (process.env.BENCH_PROFILE_APP ?? 'session-guard') as AppVariant;
   const seconds = Number(process.env.BENCH_PROFILE_SECONDS ?? 10);
   const key = await signingKey(alg);
-  const tokens = await signTokens(key, 20_000);
+  const tokenCount = Number(process.env.BENCH_PROFILE_TOKENS ?? 20_000);
+  const tokens = await signTokens(key, tokenCount);
   const jwks = await new JwksEndpoint([key.publicJwk]).start();
   const dir = mkdtempSync(join(tmpdir(), 'bench-profile-'));
   const app = await startApp({ variant, issuer: ISSUER, audience: AUDIENCE, jwksUri: jwks.url, algorithm: alg }, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
     const load = await runLoad({ url: app.url, pid: app.pid, path: '/hello', token, seconds, connections: 16 });
     window = [start, micros()];
     console.log(
-      `${variant}, ${alg}, 20,000 distinct tokens: ${Math.round(load.requestsPerSecond)} req/s, ${Math.round(load.cpuUs)} µs of CPU per request ` +
+      `${variant}, ${alg}, ${tokenCount === 1 ? 'the same token' : `${tokenCount.toLocaleString('en-US')} distinct tokens`}: ${Math.round(load.requestsPerSecond)} req/s, ${Math.round(load.cpuUs)} µs of CPU per request ` +
         `(all the app's threads) under the profiler (${dir})\n`,
     );
   } finally {

@@ -1,5 +1,6 @@
 import type { RevocationRecord } from './revocation-record.js';
 import type { RevocationSubject } from './revocation-store.interface.js';
+import { ShardedMap } from './sharded-map.js';
 
 /** A `logoutAll`: sessions of the user that began at or before `cutoff` (epoch s), refused until `until` (epoch ms). */
 export interface UserCutoff {
@@ -20,8 +21,8 @@ const SWEEP_STEP = 1000;
  * backend read into the ledger, `isRevoked` answered from it with no round trip).
  */
 export class RevocationLedger {
-  private readonly sessions = new Map<string, number>();
-  private readonly users = new Map<string, UserCutoff>();
+  private readonly sessions = new ShardedMap<number>();
+  private readonly users = new ShardedMap<UserCutoff>();
   private lastSweep: number;
   private sweeping?: Iterator<void>;
 
