@@ -1,7 +1,8 @@
 import { isPlainRecord } from '../claims/safe-values.js';
-import { SessionError } from '../errors/session-error.js';
+import { SessionConfigError } from '../errors/session-config.error.js';
 import { RedisCommands } from '../revocation/redis/command-runner.js';
-import { createRedisClient, DEFAULT_REDIS_SOCKET, type RedisClientLike, type RedisClientOptions } from '../revocation/redis/redis-client.js';
+import { createRedisClient, DEFAULT_REDIS_SOCKET, type AnyRedisClient, type RedisClientOptions } from '../revocation/redis/redis-client.js';
+import { CLUSTER_NODE_PROBLEM, isClusterNode, topologyOf } from '../revocation/redis/redis-topology.js';
 import type { ServerSessionRecord } from './server-session-record.js';
 import type { ServerSessionStore } from './server-session-store.interface.js';
 
@@ -10,8 +11,11 @@ export interface RedisServerSessionStoreOptions {
   url?: string;
   /** More `createClient` options (TLS, credentials ...), merged over the store's defaults. */
   clientOptions?: RedisClientOptions;
-  /** An existing node-redis client instead of `url` (the revocation store's, say); never closed by this store. */
-  client?: RedisClientLike;
+  /**
+   * An existing node-redis client instead of `url`: `createClient()`, `createCluster()` or
+   * `createSentinel()` (the revocation store's, say); never closed by this store.
+   */
+  client?: AnyRedisClient;
   /** Prefix of every key. Default `nestjs-jwt-session:`. */
   keyPrefix?: string;
   /** Milliseconds before a Redis command counts as failed. Default 1000. */
@@ -19,14 +23,14 @@ export interface RedisServerSessionStoreOptions {
 }
 
 /**
- * KEYS[1] session key, KEYS[2] the user's index; ARGV[1] record JSON, ARGV[2] until (epoch ms),
- * ARGV[3] session id, ARGV[4] ms until `until`. The index lives as long as its longest session.
+ * KEYS[1] the user's index; ARGV[1] session id, ARGV[2] ms until the session's end. The index lives
+ * as long as its longest session. One key per script: on a Redis Cluster the index and the session
+ * may live on different nodes.
  */
-const SAVE = `
-redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
-redis.call('SADD', KEYS[2], ARGV[3])
-local ttl = redis.call('PTTL', KEYS[2])
-if ttl < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
+const INDEX = `
+redis.call('SADD', KEYS[1], ARGV[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 1
 `;
 
@@ -43,14 +47,14 @@ function parseRecord(raw: unknown): ServerSessionRecord | undefined {
 
 /**
  * Server-side sessions shared by every instance through Redis (node-redis, the `redis` package),
- * connected like `RedisRevocationStore`. Each session is one key expiring at its end; a set per
- * user indexes them for `listSessions` and `logoutAll`. Every read goes to Redis: a session
- * ended on one instance is gone for all at once.
+ * connected like `RedisRevocationStore` (one server, Sentinel or Cluster). Each session is one key
+ * expiring at its end; a set per user indexes them for `listSessions` and `logoutAll`. Every read
+ * goes to Redis: a session ended on one instance is gone for all at once.
  */
 export class RedisServerSessionStore implements ServerSessionStore {
   private readonly prefix: string;
   private readonly commands: RedisCommands;
-  private client?: RedisClientLike;
+  private client?: AnyRedisClient;
   private ownsClient = false;
 
   constructor(private readonly options: RedisServerSessionStoreOptions = {}) {
@@ -77,6 +81,12 @@ export class RedisServerSessionStore implements ServerSessionStore {
       this.client.on('error', () => undefined);
     }
     if (!this.client.isOpen) await this.client.connect().catch(() => undefined);
+    // A single-node client on a cluster node reaches a part of the keys: sessions would vanish between instances.
+    if (topologyOf(this.client) === 'single' && this.client.isReady && (await isClusterNode((args) => this.command(args)))) {
+      const where = this.options.client ? 'the `client` given' : `url ${this.options.url ?? 'redis://127.0.0.1:6379'}`;
+      await this.close();
+      throw new SessionConfigError('serverSessions.store', `(RedisServerSessionStore: ${where} ${CLUSTER_NODE_PROBLEM})`);
+    }
   }
 
   async close(): Promise<void> {
@@ -91,7 +101,9 @@ export class RedisServerSessionStore implements ServerSessionStore {
   async save(record: ServerSessionRecord, until: number): Promise<void> {
     const ttl = Math.ceil(until - Date.now());
     if (!(ttl > 0)) return this.delete(record.id);
-    await this.command(['EVAL', SAVE, '2', this.sessionKey(record.id), this.userKey(record.userId), JSON.stringify(record), String(Math.ceil(until)), record.id, String(ttl)]);
+    // The index first: a session is never stored where `logoutAll` cannot find it.
+    await this.command(['EVAL', INDEX, '1', this.userKey(record.userId), record.id, String(ttl)]);
+    await this.command(['SET', this.sessionKey(record.id), JSON.stringify(record), 'PXAT', String(Math.ceil(until))]);
   }
 
   async delete(id: string): Promise<void> {
@@ -103,8 +115,8 @@ export class RedisServerSessionStore implements ServerSessionStore {
     const ids = await this.command(['SMEMBERS', this.userKey(userId)]);
     if (!Array.isArray(ids) || ids.length === 0) return [];
     const names = ids.filter((id): id is string => typeof id === 'string');
-    const values = await this.command(['MGET', ...names.map((id) => this.sessionKey(id))]);
-    if (!Array.isArray(values)) throw new SessionError('revocation_unavailable', { message: 'Unexpected MGET reply from Redis' });
+    // One GET each (sent together): on a cluster the sessions live on several nodes.
+    const values = await Promise.all(names.map((id) => this.command(['GET', this.sessionKey(id)])));
     const found: ServerSessionRecord[] = [];
     const gone: string[] = [];
     names.forEach((id, index) => {
