@@ -22,7 +22,8 @@ export class ShardedMap<V> {
   }
 
   get(key: string): V | undefined {
-    return this.shards[shardOf(key)]!.get(key);
+    // Most checks find no revocation at all: no hashing then.
+    return this.count === 0 ? undefined : this.shards[shardOf(key)]!.get(key);
   }
 
   set(key: string, value: V): void {
@@ -33,6 +34,7 @@ export class ShardedMap<V> {
   }
 
   delete(key: string): boolean {
+    if (this.count === 0) return false;
     const deleted = this.shards[shardOf(key)]!.delete(key);
     if (deleted) this.count--;
     return deleted;
