@@ -1,6 +1,5 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { createCluster } from 'redis';
 import { RedisRevocationStore, SessionConfigError, type RedisRevocationStoreOptions } from '../../lib/index.js';
 import { CapturingLogger } from '../support/log-capture.js';
 import { RedisCluster } from '../support/redis-cluster.js';
@@ -14,7 +13,6 @@ jest.setTimeout(90_000);
 describe('RedisRevocationStore on Redis Cluster', () => {
   let cluster: RedisCluster;
   const stores: RedisRevocationStore[] = [];
-  const clients: { destroy(): unknown }[] = [];
 
   beforeAll(async () => {
     cluster = await RedisCluster.start(3, 1);
@@ -22,14 +20,11 @@ describe('RedisRevocationStore on Redis Cluster', () => {
 
   afterAll(async () => {
     await Promise.all(stores.map((store) => store.close()));
-    clients.forEach((client) => client.destroy());
     await cluster?.dispose();
   });
 
   async function clusterStore(options: RedisRevocationStoreOptions = {}): Promise<RedisRevocationStore> {
-    const client = createCluster({ rootNodes: cluster.rootNodes, defaults: { socket: { connectTimeout: 1000, reconnectStrategy: () => 200 } } });
-    client.on('error', () => undefined);
-    clients.push(client);
+    const client = cluster.client();
     const store = new RedisRevocationStore({ client, keyPrefix: 'cluster-test:', ...options });
     stores.push(store);
     await store.start();

@@ -1,5 +1,4 @@
 import { jest } from '@jest/globals';
-import { createCluster } from 'redis';
 import { RedisServerSessionStore, SessionConfigError } from '../../lib/index.js';
 import type { ServerSessionRecord } from '../../lib/server-sessions/server-session-record.js';
 import { RedisCluster } from '../support/redis-cluster.js';
@@ -20,7 +19,6 @@ function record(id: string, userId: string): ServerSessionRecord {
 describe('RedisServerSessionStore on Redis Cluster', () => {
   let cluster: RedisCluster;
   const stores: RedisServerSessionStore[] = [];
-  const clients: { destroy(): unknown }[] = [];
 
   beforeAll(async () => {
     cluster = await RedisCluster.start(3, 1);
@@ -28,14 +26,11 @@ describe('RedisServerSessionStore on Redis Cluster', () => {
 
   afterAll(async () => {
     await Promise.all(stores.map((store) => store.close()));
-    clients.forEach((client) => client.destroy());
     await cluster?.dispose();
   });
 
   async function clusterStore(): Promise<RedisServerSessionStore> {
-    const client = createCluster({ rootNodes: cluster.rootNodes, defaults: { socket: { connectTimeout: 1000, reconnectStrategy: () => 200 } } });
-    client.on('error', () => undefined);
-    clients.push(client);
+    const client = cluster.client();
     const store = new RedisServerSessionStore({ client, keyPrefix: 'ss-cluster:' });
     stores.push(store);
     await store.start();

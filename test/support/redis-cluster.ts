@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createCluster } from 'redis';
 import { redisBinary, redisCli, untilRedis } from './redis-cli.js';
 import { freePort } from './free-port.js';
 import { pings } from './redis-server.js';
@@ -26,6 +27,7 @@ export interface ClusterNode {
  */
 export class RedisCluster {
   private readonly dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
+  private readonly clients: { destroy(): unknown }[] = [];
 
   private constructor(readonly nodes: ClusterNode[]) {}
 
@@ -59,6 +61,14 @@ export class RedisCluster {
   /** node-redis `createCluster` root nodes. */
   get rootNodes(): { url: string }[] {
     return this.nodes.map((node) => ({ url: `redis://127.0.0.1:${node.port}` }));
+  }
+
+  /** A node-redis `createCluster()` client on this cluster (not connected; quick to notice a dead node), destroyed by `dispose()`. */
+  client() {
+    const client = createCluster({ rootNodes: this.rootNodes, defaults: { socket: { connectTimeout: 1000, reconnectStrategy: () => 200 } } });
+    client.on('error', () => undefined);
+    this.clients.push(client);
+    return client;
   }
 
   /** The port of the master currently serving `key`'s slot. */
@@ -95,6 +105,7 @@ export class RedisCluster {
   }
 
   async dispose(): Promise<void> {
+    this.clients.splice(0).forEach((client) => client.destroy());
     await Promise.all(this.nodes.map((node) => this.kill(node.port)));
     rmSync(this.dir, { recursive: true, force: true });
   }
