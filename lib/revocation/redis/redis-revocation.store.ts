@@ -207,7 +207,7 @@ export class RedisRevocationStore extends DataAndReplayParts implements Revocati
       if (!this.feed.isCurrent(generation) || !this.feed.fresh()) return;
       if (this.outage) {
         this.outage = false;
-        this.logger.log(`Redis revocation store reconnected and in sync (${this.ledger.size} revocations; ${resumed ? 'caught up from the revocation log' : 'every record read'})`);
+        this.logger.log(`Redis revocation store reconnected and in sync (${this.ledger.size} revocations; ${resumed ? 'caught up from the revocation log' : this.ledger.holdsAll ? 'every record read' : 'answers read before dropped, records read on demand'})`);
       }
       this.notifyCurrent();
     } catch (error) {
